@@ -1,0 +1,107 @@
+import pytest
+
+from jianfu.ledger import services
+from jianfu.ledger.choices import DecisionAction, Kind, Status
+from jianfu.ledger.lifecycle import LifecycleError
+from jianfu.ledger.models import Decision, ItemTarget
+from jianfu.org.models import AuditEvent
+from jianfu.testing import make_item
+
+
+@pytest.fixture
+def draft(district, personas):
+    return make_item(
+        kind=Kind.DOCUMENT,
+        issuer=district["dept_a"],
+        title="关于开展安全生产大检查的通知",
+        status=Status.DRAFT,
+        targets=[district["township"], district["street"]],
+        body="各镇（街道）：\n 现将有关事项通知如下。",
+        by=personas["clerk_a"],
+    )
+
+
+def test_create_item_counts_chars_without_whitespace_and_records_targets(draft):
+    assert draft.chars == len("各镇（街道）：现将有关事项通知如下。")
+    assert draft.year == 2025
+    assert ItemTarget.objects.filter(item=draft).count() == 2
+    assert not draft.targets_all
+    assert AuditEvent.objects.filter(action="item.create", target_id=str(draft.pk)).exists()
+
+
+def test_item_without_targets_is_addressed_to_all_grassroots(district):
+    item = make_item(issuer=district["dept_a"])
+    assert item.targets_all
+
+
+def test_full_path_draft_to_closed_through_a_return(draft, personas):
+    services.submit_item(item=draft, by=personas["clerk_a"])
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+    assert draft.latest_review is not None
+    services.decide(item=draft, decision=DecisionAction.RETURN, by=personas["reviewer"], comment="篇幅过长，请压缩")
+    draft.refresh_from_db()
+    assert draft.status == Status.RETURNED
+    services.update_item(item=draft, by=personas["clerk_a"], title="关于开展安全生产检查的通知")
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    services.submit_item(item=draft, by=personas["clerk_a"])
+    services.decide(item=draft, decision=DecisionAction.APPROVE, by=personas["reviewer"])
+    services.issue_item(item=draft, by=personas["clerk_a"], number="示应急〔2025〕3号")
+    draft.refresh_from_db()
+    assert (draft.status, draft.number) == (Status.ISSUED, "示应急〔2025〕3号")
+    assert draft.issued_on is not None
+    services.close_item(item=draft, by=personas["clerk_a"])
+    draft.refresh_from_db()
+    assert draft.status == Status.CLOSED
+    assert draft.reviews.count() == 2
+    assert list(Decision.objects.filter(item=draft).values_list("action", flat=True)) == ["approve", "return"]
+
+
+def test_return_without_comment_is_refused(draft, personas):
+    services.submit_item(item=draft, by=personas["clerk_a"])
+    with pytest.raises(LifecycleError, match="意见"):
+        services.decide(item=draft, decision=DecisionAction.RETURN, by=personas["reviewer"], comment=" ")
+
+
+def test_merge_records_the_link_and_decision_time(draft, district, personas):
+    target = make_item(issuer=district["dept_a"], title="安全生产大检查方案")
+    services.submit_item(item=draft, by=personas["clerk_a"])
+    services.merge_items(source=draft, target=target, by=personas["reviewer"], comment="并入年度方案")
+    draft.refresh_from_db()
+    assert draft.status == Status.MERGED
+    assert draft.merged_into == target
+    assert draft.decided_at is not None
+
+
+def test_stale_decision_gets_a_clear_message(draft, personas):
+    services.submit_item(item=draft, by=personas["clerk_a"])
+    services.decide(item=draft, decision=DecisionAction.APPROVE, by=personas["reviewer"])
+    with pytest.raises(LifecycleError, match="已被他人处理"):
+        services.decide(
+            item=draft,
+            decision=DecisionAction.REJECT,
+            by=personas["reviewer"],
+            comment="不必发",
+            expected_status=Status.SUBMITTED,
+        )
+
+
+def test_submitted_item_cannot_be_edited_or_deleted(draft, personas):
+    services.submit_item(item=draft, by=personas["clerk_a"])
+    with pytest.raises(LifecycleError):
+        services.update_item(item=draft, by=personas["clerk_a"], title="改")
+    with pytest.raises(LifecycleError):
+        services.delete_item(item=draft, by=personas["clerk_a"])
+
+
+def test_head_signoff_is_required_where_the_department_asks(draft, district, personas):
+    district["dept_a"].requires_head_signoff = True
+    district["dept_a"].save(update_fields=["requires_head_signoff"])
+    draft.issuer.refresh_from_db()
+    with pytest.raises(LifecycleError, match="签批"):
+        services.submit_item(item=draft, by=personas["clerk_a"])
+    services.sign_off(item=draft, by=personas["head_a"])
+    services.submit_item(item=draft, by=personas["clerk_a"])
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MeterConfig(AppConfig):
+    name = "jianfu.meter"
+    verbose_name = "负担工时"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrgConfig(AppConfig):
+    name = "jianfu.org"
+    verbose_name = "单位与人员"

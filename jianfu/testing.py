@@ -1,0 +1,50 @@
+"""Plain factory functions for tests (no fixture files)."""
+
+import datetime as dt
+import itertools
+
+from jianfu.ledger import services
+from jianfu.ledger.choices import Kind, Status
+from jianfu.ledger.models import Item
+from jianfu.org.models import RoleGrant, Unit, UnitKind, User
+
+_seq = itertools.count(1)
+
+
+def make_unit(name: str | None = None, kind: str = UnitKind.DEPARTMENT, parent: Unit | None = None, **kw) -> Unit:
+    return Unit.objects.create(name=name or f"单位{next(_seq)}", kind=kind, parent=parent, **kw)
+
+
+def make_user(
+    username: str | None = None,
+    *,
+    unit: Unit | None = None,
+    roles=(),
+    password: str = "Jianfu-test-2025",  # noqa: S107
+) -> User:
+    user = User.objects.create_user(username=username or f"user{next(_seq)}", password=password, unit=unit)
+    RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in roles])
+    return user
+
+
+def make_item(
+    *,
+    kind: str = Kind.DOCUMENT,
+    issuer: Unit,
+    title: str | None = None,
+    targets=(),
+    status: str = Status.ISSUED,
+    date: dt.date | None = None,
+    by: User | None = None,
+    **fields,
+) -> Item:
+    return services.create_item(
+        by=by,
+        kind=kind,
+        title=title or f"事项{next(_seq)}",
+        issuer=issuer,
+        targets=targets,
+        status=status,
+        date=date or dt.date(2025, 11, 20),
+        **fields,
+    )
