@@ -1,0 +1,17 @@
+"""The REST API (django-ninja): /api/v1/…, OpenAPI at /api/docs and /api/openapi.json.
+
+Each domain adds its router below; the endpoints call the same services and
+selectors as the pages.
+"""
+
+from ninja import NinjaAPI
+
+api = NinjaAPI(
+    title="减负通 API",
+    version="1",
+    description="台账、前置审核、负担工时、监测点直报与统计的接口。其他系统（如 OA）以令牌认证调用。",
+    urls_namespace="api",
+)
+
+# Routers are registered here, one line each:
+# api.add_router("/v1/", "jianfu.api.review.router")
