@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "jianfu.org",
     "jianfu.ledger",
     "jianfu.gate",
+    "jianfu.gate.similarity",
     "jianfu.meter",
     "jianfu.channel",
     "jianfu.reports",
