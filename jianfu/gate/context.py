@@ -1,0 +1,391 @@
+"""Everything the pure engine needs for ONE draft, loaded with indexed queries.
+
+The engine (`jianfu.gate.engine.review`) never touches the database; this module
+reads the reference lists, the ledger rows the rules compare against and the
+similarity results, and hands them over as plain frozen data.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from jianfu.gate.drafts import Draft, DraftError
+from jianfu.ledger.choices import LIVE_STATUSES, PLANNED_KINDS, Kind
+
+log = logging.getLogger(__name__)
+
+# Defaults of spec/gate.md; the office overrides them in the `gate.thresholds` setting.
+DEFAULT_THRESHOLDS: dict[str, float] = {
+    "doc_warn_chars": 3000,
+    "doc_block_chars": 5000,
+    "doc_special_block_chars": 4000,
+    "meeting_max_minutes": 90,
+    "inspection_overlap_days": 30,
+    "inspection_cap_per_quarter": 2,
+    "campus_cap_per_semester": 6,
+    "near_duplicate": 0.6,
+    "near_duplicate_days": 365,
+    "copies_upper": 0.7,
+    "data_overlap": 0.5,
+    "meeting_topic_similarity": 0.5,
+    "app_similarity": 0.5,
+}
+LIVE = tuple(str(s) for s in LIVE_STATUSES)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A reference-list entry (plan entry, duty entry, whitelist entry)."""
+
+    id: int
+    title: str
+    keywords: tuple[str, ...] = ()
+    detail: str = ""
+    per_semester: int | None = None
+
+
+@dataclass(frozen=True)
+class CatalogRef:
+    field: str
+    synonyms: tuple[str, ...]
+    owner: str
+    system: str
+
+
+@dataclass(frozen=True)
+class LedgerRef:
+    """A ledger item a rule compares against."""
+
+    id: int
+    kind: str
+    title: str
+    date: dt.date | None = None
+    ends_on: dt.date | None = None
+    issuer_id: int | None = None
+    targets_all: bool = False
+    unit_ids: tuple[int, ...] = ()
+    similarity: float | None = None
+    platform: str = ""
+    shared: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Context:
+    thresholds: dict[str, float]
+    meter_params: dict[str, Any]
+    lexicon: tuple[tuple[str, str], ...]
+    severities: dict[str, str] = field(default_factory=dict)
+    grassroots_count: int = 0
+    # Units a per-unit rule looks at: the grassroots targets, or every grassroots
+    # unit of the district when the draft names none.
+    scope_units: dict[int, str] = field(default_factory=dict)
+    plan_entries: tuple[Entry, ...] = ()
+    quota: int | None = None
+    live_count: int = 0
+    duty_entries: tuple[Entry, ...] = ()
+    whitelist: tuple[Entry, ...] = ()
+    catalog: tuple[CatalogRef, ...] = ()
+    body_name: str = ""
+    body_status: str | None = None
+    inspections: tuple[LedgerRef, ...] = ()
+    campus_items: tuple[LedgerRef, ...] = ()
+    same_day_meetings: tuple[LedgerRef, ...] = ()
+    similar_meetings: tuple[LedgerRef, ...] = ()
+    issuer_apps: tuple[LedgerRef, ...] = ()
+    similar_apps: tuple[LedgerRef, ...] = ()
+    similar: tuple[LedgerRef, ...] = ()
+    upper: tuple[LedgerRef, ...] = ()
+    field_overlaps: tuple[LedgerRef, ...] = ()
+    similarity_available: bool = True
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    first_month = (day.month - 1) // 3 * 3 + 1
+    start = dt.date(day.year, first_month, 1)
+    end = dt.date(day.year + 1, 1, 1) if first_month == 10 else dt.date(day.year, first_month + 3, 1)
+    return start, end - dt.timedelta(days=1)
+
+
+def semester_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    """Spring semester Feb–Jul, autumn semester Aug–Jan (school calendar)."""
+    if 2 <= day.month <= 7:
+        return dt.date(day.year, 2, 1), dt.date(day.year, 7, 31)
+    start_year = day.year if day.month >= 8 else day.year - 1
+    return dt.date(start_year, 8, 1), dt.date(start_year + 1, 1, 31)
+
+
+def week_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    start = day - dt.timedelta(days=day.weekday())
+    return start, start + dt.timedelta(days=6)
+
+
+def thresholds() -> dict[str, float]:
+    from jianfu.org.services import get_setting
+
+    merged = dict(DEFAULT_THRESHOLDS)
+    overrides = get_setting("gate.thresholds", {}) or {}
+    if isinstance(overrides, dict):
+        for key, value in overrides.items():
+            if key in merged and isinstance(value, int | float) and not isinstance(value, bool):
+                merged[key] = value
+    return merged
+
+
+def _similarity():
+    """The similarity engineer's module, or None while it does not exist yet."""
+    try:
+        from jianfu.gate.similarity import search
+    except ImportError:
+        return None
+    needed = ("find_similar", "find_upper_containment", "find_field_overlap")
+    return search if all(hasattr(search, name) for name in needed) else None
+
+
+def _match_date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _matches(matches, *, kind_of=None) -> tuple[LedgerRef, ...]:
+    refs = []
+    for m in matches or ():
+        refs.append(
+            LedgerRef(
+                id=int(m.id),
+                kind=str(getattr(m, "kind", "") or (kind_of or "")),
+                title=str(getattr(m, "title", "")),
+                date=_match_date(getattr(m, "date", None)),
+                issuer_id=getattr(m, "issuer_id", None),
+                similarity=round(float(m.similarity), 3),
+            )
+        )
+    refs.sort(key=lambda r: -(r.similarity or 0))
+    return tuple(refs)
+
+
+def _lexicon() -> tuple[tuple[str, str], ...]:
+    from jianfu.gate.lexicon import default_entries
+    from jianfu.gate.models import LexiconEntry
+
+    rows = list(LexiconEntry.objects.order_by("code", "phrase").values_list("code", "phrase", "is_active"))
+    if not rows:
+        # An empty table (fresh test database, flushed data): the defaults apply.
+        return tuple(default_entries())
+    return tuple((code, phrase) for code, phrase, active in rows if active)
+
+
+def _ref(value: str | int | None, model, name_field: str, label: str, **filters):
+    if value is None:
+        return None
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        row = model.objects.filter(pk=int(value), **filters).first()
+        if row is not None:
+            return row
+    row = model.objects.filter(**{name_field: str(value)}, **filters).first()
+    if row is None:
+        raise DraftError(f"未知的{label}“{value}”：请填写清单中登记的名称或编号。")
+    return row
+
+
+# --------------------------------------------------------------------------- loader
+
+
+def load_context(draft: Draft, *, exclude_id: int | None = None) -> Context:
+    from jianfu.ledger.models import (
+        CampusWhitelistEntry,
+        CatalogField,
+        CoordinationBody,
+        DutyEntry,
+        Item,
+        ItemTarget,
+        PlanEntry,
+        Quota,
+    )
+    from jianfu.meter.hours import merged_params
+    from jianfu.org.models import GRASSROOTS_KINDS, Unit, UnitKind
+    from jianfu.org.selectors import grassroots_under
+    from jianfu.org.services import get_setting
+
+    limits = thresholds()
+    exclude = [exclude_id] if exclude_id else []
+    values: dict[str, Any] = {
+        "thresholds": limits,
+        "meter_params": merged_params(get_setting("meter.defaults", {}) or {}),
+        "lexicon": _lexicon(),
+    }
+    severities = get_setting("gate.severities", {}) or {}
+    if isinstance(severities, dict):
+        values["severities"] = {k: v for k, v in severities.items() if v in ("block", "warn", "info")}
+
+    grassroots_kinds = {str(k) for k in GRASSROOTS_KINDS}
+    issuer = Unit.objects.filter(pk=draft.issuer.id).select_related("parent").first()
+    if draft.targets:
+        scope = {u.id: u.name for u in draft.targets if u.kind in grassroots_kinds}
+        values["grassroots_count"] = len(draft.targets)
+    else:
+        scope = dict(grassroots_under(issuer).values_list("pk", "name"))
+        values["grassroots_count"] = len(scope)
+    kind = draft.kind
+
+    if kind in PLANNED_KINDS:
+        values["plan_entries"] = tuple(
+            Entry(e.pk, e.title, tuple(e.keyword_list()))
+            for e in PlanEntry.objects.filter(unit_id=draft.issuer.id, year=draft.year, kind=kind)
+        )
+    quota = Quota.objects.filter(unit_id=draft.issuer.id, year=draft.year, kind=kind).values_list("quota", flat=True)
+    values["quota"] = quota.first()
+    if values["quota"] is not None:
+        values["live_count"] = (
+            Item.objects.filter(issuer_id=draft.issuer.id, year=draft.year, kind=kind, status__in=LIVE)
+            .exclude(pk__in=exclude)
+            .count()
+        )
+
+    if kind == Kind.TASK:
+        values["duty_entries"] = tuple(
+            Entry(e.pk, e.matter, tuple(e.keyword_list()), detail=e.responsible) for e in DutyEntry.objects.all()
+        )
+    if kind == Kind.CAMPUS:
+        values["whitelist"] = tuple(
+            Entry(e.pk, e.activity, (), detail=e.organizer, per_semester=e.per_semester)
+            for e in CampusWhitelistEntry.objects.filter(year=draft.year)
+        )
+        if draft.targets:
+            scope = {u.id: u.name for u in draft.targets if u.kind == UnitKind.SCHOOL}
+        else:
+            scope = dict(grassroots_under(issuer).filter(kind=UnitKind.SCHOOL).values_list("pk", "name"))
+        start, end = semester_bounds(draft.date)
+        values["campus_items"] = _per_unit_items(Item, ItemTarget, kind, scope, start, end, exclude)
+    if kind == Kind.DATA_REQUEST:
+        values["catalog"] = tuple(
+            CatalogRef(c.field, tuple(c.synonym_list()), c.owner, c.system) for c in CatalogField.objects.all()
+        )
+    if kind == Kind.MEETING:
+        if draft.coordination_body is not None:
+            body = _ref(draft.coordination_body, CoordinationBody, "name", "议事协调机构")
+            values["body_name"] = body.name
+            values["body_status"] = body.status_on(draft.date)
+        values["same_day_meetings"] = _per_day_meetings(Item, draft.date, exclude)
+    if kind == Kind.INSPECTION:
+        days = int(limits["inspection_overlap_days"])
+        q_start, q_end = quarter_bounds(draft.date)
+        last = draft.ends_on or draft.date
+        # Another inspection's own window may be long: look further back than the
+        # overlap so a long one that started earlier is still seen.
+        start = min(q_start, draft.date - dt.timedelta(days=days + 92))
+        end = max(q_end, last + dt.timedelta(days=days))
+        values["inspections"] = _per_unit_items(Item, ItemTarget, kind, scope, start, end, exclude)
+    if kind == Kind.APP:
+        values["issuer_apps"] = tuple(
+            LedgerRef(r["pk"], kind, r["title"], r["date"], r["ends_on"], platform=r["platform"] or "")
+            for r in Item.objects.filter(issuer_id=draft.issuer.id, kind=kind, status__in=LIVE)
+            .exclude(pk__in=exclude)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=draft.date))
+            .values("pk", "title", "date", "ends_on", "platform")[:200]
+        )
+    values["scope_units"] = scope
+
+    values.update(_similarity_context(draft, limits, exclude))
+    return Context(**values)
+
+
+def _per_unit_items(Item, ItemTarget, kind, scope: dict[int, str], start, end, exclude) -> tuple[LedgerRef, ...]:
+    """Live items of `kind` on the scope's units dated within [start, end], with
+    the scope units each one visits (targets_all items visit every unit)."""
+    units: dict[int, set[int]] = {}
+    rows: dict[int, dict] = {}
+    if scope:
+        for r in (
+            ItemTarget.objects.filter(
+                unit_id__in=list(scope), kind=kind, date__gte=start, date__lte=end, item__status__in=LIVE
+            )
+            .exclude(item_id__in=exclude)
+            .values("item_id", "unit_id", "item__title", "item__date", "item__ends_on")
+        ):
+            units.setdefault(r["item_id"], set()).add(r["unit_id"])
+            rows[r["item_id"]] = {"title": r["item__title"], "date": r["item__date"], "ends_on": r["item__ends_on"]}
+    for r in (
+        Item.objects.filter(kind=kind, status__in=LIVE, date__gte=start, date__lte=end, targets_all=True)
+        .exclude(pk__in=exclude)
+        .values("pk", "title", "date", "ends_on")
+    ):
+        units[r["pk"]] = set(scope)
+        rows[r["pk"]] = {"title": r["title"], "date": r["date"], "ends_on": r["ends_on"]}
+    return tuple(
+        LedgerRef(
+            pk,
+            kind,
+            rows[pk]["title"],
+            rows[pk]["date"],
+            rows[pk]["ends_on"],
+            unit_ids=tuple(sorted(units[pk])),
+            targets_all=False,
+        )
+        for pk in sorted(rows, key=lambda k: (rows[k]["date"], k))
+    )
+
+
+def _per_day_meetings(Item, day: dt.date, exclude) -> tuple[LedgerRef, ...]:
+    items = list(
+        Item.objects.filter(kind=Kind.MEETING, status__in=LIVE, date=day)
+        .exclude(pk__in=exclude)
+        .prefetch_related("target_links")[:200]
+    )
+    return tuple(
+        LedgerRef(
+            i.pk,
+            i.kind,
+            i.title,
+            i.date,
+            issuer_id=i.issuer_id,
+            targets_all=i.targets_all,
+            unit_ids=tuple(sorted(t.unit_id for t in i.target_links.all())),
+        )
+        for i in items
+    )
+
+
+def _similarity_context(draft: Draft, limits, exclude) -> dict[str, Any]:
+    search = _similarity()
+    if search is None:
+        return {"similarity_available": False}
+    item_text = getattr(search, "item_text", None)
+    text = item_text(draft.title, draft.body) if item_text else f"{draft.title}\n{draft.body}"
+    out: dict[str, Any] = {}
+    since = draft.date - dt.timedelta(days=int(limits["near_duplicate_days"]))
+    # Upper-level documents are left out by find_similar: copying them is COPIES_UPPER_DOC.
+    similar = _matches(search.find_similar(text, since=since, until=draft.date, exclude_ids=tuple(exclude), limit=10))
+    out["similar"] = similar
+    if draft.kind == Kind.DOCUMENT and draft.body.strip():
+        out["upper"] = _matches(search.find_upper_containment(draft.body, limit=5), kind_of=Kind.DOCUMENT)
+    if draft.kind == Kind.MEETING:
+        start, end = week_bounds(draft.date)
+        out["similar_meetings"] = _matches(
+            search.find_similar(text, since=start, until=end, kinds=(Kind.MEETING,), exclude_ids=tuple(exclude))
+        )
+    if draft.kind == Kind.APP:
+        out["similar_apps"] = _matches(
+            search.find_similar(text, since=None, until=draft.date, kinds=(Kind.APP,), exclude_ids=tuple(exclude))
+        )
+    if draft.kind == Kind.DATA_REQUEST and draft.fields:
+        out["field_overlaps"] = tuple(
+            LedgerRef(
+                int(o.id),
+                Kind.DATA_REQUEST,
+                str(o.title),
+                similarity=round(float(o.overlap), 3),
+                shared=tuple(o.shared),
+            )
+            for o in search.find_field_overlap(list(draft.fields), exclude_ids=tuple(exclude))
+        )
+    return out

@@ -1,0 +1,42 @@
+"""进校园 rules: only whitelisted activities, and a cap per school and semester."""
+
+from jianfu.gate.context import semester_bounds
+from jianfu.gate.rules.base import Facts, finding, names, related
+from jianfu.gate.rules.plan import match_entry, matched_info
+
+
+def campus_not_whitelisted(facts: Facts) -> list[dict]:
+    d = facts.draft
+    entry, how = match_entry(facts.ctx.whitelist, d.whitelist_entry, d.title, d.body)
+    if entry is not None:
+        facts.matched["whitelist_entry"] = matched_info(entry, how)
+        return []
+    what = f"所填白名单事项“{d.whitelist_entry}”" if d.whitelist_entry is not None else "本活动"
+    message = (
+        f"{what}不在{d.year}年度进校园白名单中：未列入白名单的活动一律不得进校园，请取消，或先报教育部门列入白名单。"
+    )
+    return [finding("CAMPUS_NOT_WHITELISTED", "block", message)]
+
+
+def campus_cap(facts: Facts) -> list[dict]:
+    cap = int(facts.limits["campus_cap_per_semester"])
+    start, end = semester_bounds(facts.draft.date)
+    counts: dict[int, int] = {}
+    for other in facts.ctx.campus_items:
+        if other.date is not None and start <= other.date <= end:
+            for unit in other.unit_ids:
+                counts[unit] = counts.get(unit, 0) + 1
+    over = sorted(u for u, n in counts.items() if n + 1 > cap and u in facts.ctx.scope_units)
+    if not over:
+        return []
+    worst = max(counts[u] for u in over)
+    message = (
+        f"{names(facts.ctx.scope_units[u] for u in over)}本学期已安排进校园活动{worst}次，"
+        f"再安排将超过每学期{cap}次的上限："
+        f"请与已有活动合并，或安排到下学期。"
+    )
+    rel = [o for o in facts.ctx.campus_items if set(o.unit_ids) & set(over)]
+    return [finding("CAMPUS_CAP", "block", message, related=related(rel))]
+
+
+RULES = [campus_not_whitelisted, campus_cap]
