@@ -1,11 +1,37 @@
-"""Similarity index maintenance (placeholder until the gate's index lands)."""
+"""Similarity index maintenance, called by the ledger services on commit.
 
+The index lives in `jianfu.gate.similarity` (tables, docs/similarity.md); these
+two functions are the ledger's only entry points, and `jianfu reindex`
+rebuilds everything from the ledger.
+"""
+
+import logging
 from collections.abc import Iterable
+
+from django.db import DatabaseError
+
+from jianfu.gate.similarity import store
+
+logger = logging.getLogger(__name__)
 
 
 def index_items(item_ids: Iterable[int]) -> None:
-    """(Re)compute index rows for these items."""
+    """(Re)compute index rows for these items (batched, one transaction).
+
+    Runs after the ledger's transaction has committed: a database error here
+    must not turn a saved item into an error page, and the index can always be
+    repaired with `jianfu reindex`, so it is logged instead of raised."""
+    ids = list(item_ids)
+    try:
+        store.index_items(ids)
+    except DatabaseError:
+        logger.exception("相似度索引更新失败（事项 %s），请运行 jianfu reindex 重建索引", ids[:10])
 
 
 def remove_items(item_ids: Iterable[int]) -> None:
     """Drop index rows of deleted items."""
+    ids = list(item_ids)
+    try:
+        store.remove_items(ids)
+    except DatabaseError:
+        logger.exception("相似度索引删除失败（事项 %s），请运行 jianfu reindex 重建索引", ids[:10])

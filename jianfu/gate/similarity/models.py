@@ -1,0 +1,98 @@
+"""The similarity index, kept in ordinary tables so it is persistent,
+transactional and the same on SQLite and PostgreSQL (docs/similarity.md).
+
+Item ids are plain integers, not foreign keys: deleting an item must not make
+Django's collector scan these tables by item (they are keyed for lookups by
+bucket/gram, and an extra index per item would double their size). The index
+removes its own rows when the ledger tells it an item is gone
+(`jianfu.gate.index.remove_items`), and queries join the live ledger, so a
+row that outlives its item is never reported.
+
+The three posting tables have composite primary keys and are created by hand
+in the migration: `WITHOUT ROWID` on SQLite, so each table *is* its index.
+"""
+
+from django.db import models
+
+
+class Signature(models.Model):
+    """Per item: its MinHash signature (to find and delete its band rows and to
+    estimate Jaccard against a draft) and a digest of what was indexed, so a
+    status change re-indexes nothing."""
+
+    item_id = models.IntegerField(primary_key=True)
+    digest = models.BigIntegerField()
+    sig = models.BinaryField()
+    is_upper = models.BooleanField(default=False)
+    has_fields = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "相似度签名"
+        verbose_name_plural = "相似度签名"
+
+
+class Band(models.Model):
+    """LSH band rows: (bucket, item). A draft's 32 buckets find every item that
+    agrees with it on all rows of at least one band."""
+
+    pk = models.CompositePrimaryKey("bucket", "item_id")
+    bucket = models.IntegerField()
+    item_id = models.IntegerField()
+
+    class Meta:
+        verbose_name = "LSH 分桶"
+        verbose_name_plural = "LSH 分桶"
+
+
+class UpperGram(models.Model):
+    """A consistent 1/8 sample of an upper-level document's gram hashes, for
+    containment ("以文件落实文件"), which Jaccard banding cannot see when the
+    upper document is much longer than the draft."""
+
+    pk = models.CompositePrimaryKey("gram", "item_id")
+    gram = models.IntegerField()
+    item_id = models.IntegerField()
+
+    class Meta:
+        verbose_name = "上级来文采样"
+        verbose_name_plural = "上级来文采样"
+        # Upper-level documents are few; this index lets one be re-indexed
+        # without knowing its old text.
+        indexes = [models.Index(fields=["item_id"], name="similarity_upper_item")]
+
+
+class FieldName(models.Model):
+    """Normalised field names of data requests, so field overlap is a lookup."""
+
+    pk = models.CompositePrimaryKey("name", "item_id")
+    name = models.CharField(max_length=100)
+    item_id = models.IntegerField()
+
+    class Meta:
+        verbose_name = "报表字段索引"
+        verbose_name_plural = "报表字段索引"
+        indexes = [models.Index(fields=["item_id"], name="similarity_field_item")]
+
+
+class StopGram(models.Model):
+    """Grams so common in the ledger that they identify nothing (measured by
+    `jianfu reindex`); ignored by every signature."""
+
+    gram = models.BigIntegerField(primary_key=True)
+
+    class Meta:
+        verbose_name = "高频停用片段"
+        verbose_name_plural = "高频停用片段"
+
+
+class IndexState(models.Model):
+    """One row: which stop-gram set the stored signatures were computed with."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    stop_version = models.PositiveIntegerField(default=0)
+    sampled_items = models.PositiveIntegerField(default=0)
+    built_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "索引状态"
+        verbose_name_plural = "索引状态"

@@ -1,0 +1,303 @@
+"""Writing the similarity index: per-item rows, batch loads and the full rebuild.
+
+Everything here goes through raw multi-row INSERT/DELETE on the index's own
+tables (the ledger is only read), inside `transaction.atomic`, so an item's
+index rows change together or not at all.
+"""
+
+import hashlib
+import logging
+import re
+import secrets
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection, transaction
+from django.utils import timezone
+
+from jianfu.gate.similarity import text as T
+from jianfu.gate.similarity.models import IndexState, Signature, StopGram
+
+logger = logging.getLogger(__name__)
+
+BATCH = 2000
+ROWS_PER_INSERT = 400  # 2 params a row: far under every backend's parameter limit
+# Stop grams are measured on an evenly spaced sample of the ledger; below
+# MIN_SAMPLE items document frequencies say nothing and none are kept.
+SAMPLE_SIZE = 20000
+MIN_SAMPLE = 200
+STOP_DF = 0.10  # a gram in ≥ 10% of items identifies none of them
+MAX_STOP_GRAMS = 20000
+
+_ITEM_COLUMNS = ("id", "kind", "title", "body", "is_upper_level", "fields")
+
+# --------------------------------------------------------------------------- stop grams
+
+_stop_cache: tuple[int | None, int, np.ndarray] = (None, 0, T.BUILTIN_STOP_KEYS)
+
+
+def stop_version() -> int:
+    return IndexState.objects.filter(pk=1).values_list("stop_version", flat=True).first() or 0
+
+
+def _fingerprint(keys: np.ndarray) -> int:
+    return int.from_bytes(hashlib.blake2b(keys.astype("<u8").tobytes(), digest_size=4).digest(), "big")
+
+
+def stop_keys() -> tuple[int, np.ndarray]:
+    """(fingerprint, sorted stop keys) in force: built-in officialese plus the measured ones.
+
+    One primary-key read per call; the set itself is reloaded only when
+    `jianfu reindex` has changed it (signatures are stored, so every process
+    must use the set the stored signatures were made with). The fingerprint
+    enters each item's digest, so the same ledger and stop set always give
+    the same rows."""
+    global _stop_cache
+    version = stop_version()
+    cached_version, fingerprint, keys = _stop_cache
+    if version != cached_version:
+        measured = np.array(list(StopGram.objects.values_list("gram", flat=True)), dtype=np.int64).view(np.uint64)
+        keys = np.union1d(T.BUILTIN_STOP_KEYS, measured) if measured.size else T.BUILTIN_STOP_KEYS
+        fingerprint = _fingerprint(keys)
+        _stop_cache = (version, fingerprint, keys)
+    return fingerprint, keys
+
+
+# --------------------------------------------------------------------------- fields
+
+_FIELD_UNIT_RE = re.compile(r"[（(][^）)]{0,12}[）)]")
+_FIELD_DROP_RE = re.compile(r"[^\w]|_")
+
+
+def normalise_field(name: str) -> str:
+    """户籍人口数（人） → 户籍人口数: NFKC, units in brackets, spaces and punctuation dropped."""
+    name = unicodedata.normalize("NFKC", str(name or "")).lower()
+    name = _FIELD_UNIT_RE.sub("", name)
+    return _FIELD_DROP_RE.sub("", name)[:100]
+
+
+def field_names(fields: Iterable) -> list[str]:
+    names = (normalise_field(f) for f in fields or ())
+    return sorted({n for n in names if n})
+
+
+# --------------------------------------------------------------------------- rows
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRows:
+    item_id: int
+    digest: int
+    sig: np.ndarray
+    buckets: list[int]
+    upper: list[int]  # sampled grams, only for upper-level documents
+    fields: list[str]  # only for data requests
+
+
+def _digest(text: str, is_upper: bool, fields: Sequence[str], fingerprint: int) -> int:
+    h = hashlib.blake2b(digest_size=8)
+    h.update(f"{fingerprint}|{int(is_upper)}|{'|'.join(fields)}|".encode())
+    h.update(text.encode())
+    return int.from_bytes(h.digest(), "big", signed=True)
+
+
+def rows_for(row: tuple, stop: np.ndarray, fingerprint: int, *, known_digest: int | None = None) -> ItemRows | None:
+    """Index rows for one ledger row (id, kind, title, body, is_upper_level, fields);
+    None when `known_digest` shows nothing that matters has changed."""
+    item_id, kind, title, body, is_upper, fields = row
+    text = T.item_text(title, body)
+    names = field_names(fields) if kind == "data_request" and isinstance(fields, list) else []
+    digest = _digest(text, is_upper, names, fingerprint)
+    if known_digest is not None and digest == known_digest:
+        return None
+    analysis = T.analyse(text, stop)
+    return ItemRows(
+        item_id=item_id,
+        digest=digest,
+        sig=analysis.sig,
+        # set(): two bands hashing to one 32-bit bucket must not collide on the key
+        buckets=sorted(set(T.band_keys(analysis.sig))),
+        upper=sorted(set(T.upper_samples(analysis.hashes))) if is_upper else [],
+        fields=names,
+    )
+
+
+def _insert(cursor, table: str, columns: str, rows: list[tuple]) -> None:
+    if not rows:
+        return
+    width = len(rows[0])
+    one = "(" + ", ".join(["%s"] * width) + ")"
+    for start in range(0, len(rows), ROWS_PER_INSERT):
+        chunk = rows[start : start + ROWS_PER_INSERT]
+        sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one] * len(chunk))  # noqa: S608
+        cursor.execute(sql, [v for r in chunk for v in r])
+
+
+def _write(items: list[ItemRows]) -> None:
+    if not items:
+        return
+    bands = sorted((b, it.item_id) for it in items for b in it.buckets)
+    upper = sorted((g, it.item_id) for it in items for g in it.upper)
+    fields = sorted((f, it.item_id) for it in items for f in it.fields)
+    with connection.cursor() as cursor:
+        _insert(cursor, "similarity_band", "bucket, item_id", bands)
+        _insert(cursor, "similarity_uppergram", "gram, item_id", upper)
+        _insert(cursor, "similarity_fieldname", "name, item_id", fields)
+    Signature.objects.bulk_create(
+        [
+            Signature(
+                item_id=it.item_id,
+                digest=it.digest,
+                sig=T.signature_bytes(it.sig),
+                is_upper=bool(it.upper),
+                has_fields=bool(it.fields),
+            )
+            for it in items
+        ],
+        batch_size=500,
+    )
+
+
+def _erase(signatures: list[tuple[int, bytes, bool, bool]]) -> None:
+    """Delete the index rows of these (item_id, sig, is_upper, has_fields)."""
+    if not signatures:
+        return
+    bands = [(b, item_id) for item_id, sig, _u, _f in signatures for b in T.band_keys(T.signature_from_bytes(sig))]
+    upper_ids = [s[0] for s in signatures if s[2]]
+    field_ids = [s[0] for s in signatures if s[3]]
+    with connection.cursor() as cursor:
+        if bands:
+            cursor.executemany("DELETE FROM similarity_band WHERE bucket = %s AND item_id = %s", bands)
+        for ids, table in ((upper_ids, "similarity_uppergram"), (field_ids, "similarity_fieldname")):
+            if ids:
+                marks = ", ".join(["%s"] * len(ids))
+                cursor.execute(f"DELETE FROM {table} WHERE item_id IN ({marks})", ids)  # noqa: S608
+    Signature.objects.filter(item_id__in=[s[0] for s in signatures]).delete()
+
+
+def _ledger_rows(ids: Sequence[int]) -> list[tuple]:
+    from jianfu.ledger.models import Item
+
+    return list(Item.objects.filter(pk__in=ids).order_by().values_list(*_ITEM_COLUMNS))
+
+
+# --------------------------------------------------------------------------- public writes
+
+
+def index_items(item_ids: Iterable[int]) -> int:
+    """(Re)index these ledger items in one transaction; returns how many changed.
+
+    Items whose title, body, level and fields are unchanged (a status change)
+    cost one read. Ids no longer in the ledger are removed from the index."""
+    ids = sorted({int(i) for i in item_ids})
+    if not ids:
+        return 0
+    changed = 0
+    with transaction.atomic():
+        fingerprint, stop = stop_keys()
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            old = {
+                s[0]: s
+                for s in Signature.objects.filter(item_id__in=chunk).values_list(
+                    "item_id", "sig", "is_upper", "has_fields", "digest"
+                )
+            }
+            fresh: list[ItemRows] = []
+            seen = set()
+            for row in _ledger_rows(chunk):
+                seen.add(row[0])
+                prev = old.get(row[0])
+                rows = rows_for(row, stop, fingerprint, known_digest=prev[4] if prev else None)
+                if rows is not None:
+                    fresh.append(rows)
+            stale = [old[i][:4] for i in old if i not in seen or i in {r.item_id for r in fresh}]
+            _erase(stale)
+            _write(fresh)
+            changed += len(fresh) + sum(1 for i in old if i not in seen)
+    return changed
+
+
+def remove_items(item_ids: Iterable[int]) -> None:
+    ids = sorted({int(i) for i in item_ids})
+    if not ids:
+        return
+    with transaction.atomic():
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            _erase(
+                list(
+                    Signature.objects.filter(item_id__in=chunk).values_list("item_id", "sig", "is_upper", "has_fields")
+                )
+            )
+
+
+def measure_stop_grams(sample_size: int = SAMPLE_SIZE) -> tuple[np.ndarray, int]:
+    """Grams found in ≥ STOP_DF of an evenly spaced sample of the ledger."""
+    from jianfu.ledger.models import Item
+
+    ids = list(Item.objects.order_by("pk").values_list("pk", flat=True))
+    if len(ids) < MIN_SAMPLE:
+        return np.empty(0, dtype=np.uint64), len(ids)
+    step = max(1, len(ids) // sample_size)
+    sample = ids[::step][:sample_size]
+    per_doc = []
+    for start in range(0, len(sample), BATCH):
+        for row in _ledger_rows(sample[start : start + BATCH]):
+            per_doc.append(T.shingles(T.item_text(row[2], row[3]), T.BUILTIN_STOP_KEYS))
+    if not per_doc:
+        return np.empty(0, dtype=np.uint64), 0
+    grams, counts = np.unique(np.concatenate(per_doc), return_counts=True)
+    frequent = counts >= max(2, int(np.ceil(STOP_DF * len(per_doc))))
+    grams, counts = grams[frequent], counts[frequent]
+    if grams.size > MAX_STOP_GRAMS:
+        grams = grams[np.argsort(-counts, kind="stable")[:MAX_STOP_GRAMS]]
+    return np.sort(grams), len(per_doc)
+
+
+def _new_token(old: int) -> int:
+    while True:
+        token = secrets.randbelow(2**31 - 2) + 1
+        if token != old:
+            return token
+
+
+def rebuild(*, batch: int = BATCH, progress: Callable[[int, int], None] | None = None) -> dict:
+    """Rebuild the whole index from the ledger (`jianfu reindex`).
+
+    First measures the stop grams, then empties the index and loads every item
+    in batches, one transaction per batch (a rebuild of 10^6 items in a single
+    SQLite transaction would hold the write lock and a gigabyte of WAL). While
+    it runs, queries see the part already rebuilt."""
+    from jianfu.ledger.models import Item
+
+    stop_grams, sampled = measure_stop_grams()
+    total = Item.objects.count()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            for table in ("similarity_band", "similarity_uppergram", "similarity_fieldname", "similarity_signature"):
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        StopGram.objects.all().delete()
+        StopGram.objects.bulk_create([StopGram(gram=int(g)) for g in stop_grams.view(np.int64)], batch_size=1000)
+        state, _ = IndexState.objects.select_for_update().get_or_create(pk=1)
+        # A fresh random token, not a counter: a process caching the stop grams
+        # of an earlier build (or of a rolled-back one) must see a change.
+        state.stop_version = _new_token(state.stop_version)
+        state.sampled_items = sampled
+        state.built_at = timezone.now()
+        state.save()
+    fingerprint, stop = stop_keys()
+    done = last = 0
+    while True:
+        rows = list(Item.objects.filter(pk__gt=last).order_by("pk").values_list(*_ITEM_COLUMNS)[:batch])
+        if not rows:
+            break
+        last = rows[-1][0]
+        with transaction.atomic():
+            _write([r for r in (rows_for(row, stop, fingerprint) for row in rows) if r is not None])
+        done += len(rows)
+        if progress:
+            progress(done, total)
+    return {"items": done, "stop_grams": int(stop_grams.size), "sampled": sampled}

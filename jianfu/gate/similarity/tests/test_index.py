@@ -1,0 +1,176 @@
+"""Index maintenance: the ledger services keep it current, `jianfu reindex` rebuilds it."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from jianfu.gate import index
+from jianfu.gate.similarity import store
+from jianfu.gate.similarity.models import IndexState, Signature, StopGram
+from jianfu.gate.similarity.search import find_field_overlap, find_similar, find_upper_containment, item_text
+from jianfu.gate.similarity.tests.corpus import TOPICS, make_notice
+from jianfu.ledger import services
+from jianfu.ledger.models import Item
+from jianfu.testing import make_item
+
+TOPIC_NAMES = list(TOPICS)
+
+
+def index_rows() -> dict[str, list[tuple]]:
+    """Every row of the index, for comparing two builds."""
+    tables = {
+        "band": "SELECT bucket, item_id FROM similarity_band ORDER BY 1, 2",
+        "upper": "SELECT gram, item_id FROM similarity_uppergram ORDER BY 1, 2",
+        "field": "SELECT name, item_id FROM similarity_fieldname ORDER BY 1, 2",
+        "signature": "SELECT item_id, digest, sig, is_upper, has_fields FROM similarity_signature ORDER BY 1",
+    }
+    out = {}
+    with connection.cursor() as cursor:
+        for name, sql in tables.items():
+            cursor.execute(sql)
+            out[name] = [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in cursor.fetchall()]
+    return out
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def test_creating_an_item_indexes_it_on_commit(district, on_commit):
+    title, body = make_notice(TOPIC_NAMES[0], seed=1)
+    with on_commit():
+        item = make_item(issuer=district["dept_a"], title=title, body=body)
+    assert Signature.objects.filter(item_id=item.pk).exists()
+    assert len(index_rows()["band"]) == 42
+    assert find_similar(item_text(title, body))[0].id == item.pk
+
+
+def test_nothing_is_indexed_before_the_ledger_transaction_commits(district, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        make_item(issuer=district["dept_a"], title="标题", body=make_notice(TOPIC_NAMES[0], seed=1)[1])
+    assert len(callbacks) == 1
+    assert not Signature.objects.exists()
+
+
+def test_editing_a_draft_replaces_its_index_rows(district, personas, on_commit):
+    old_title, old_body = make_notice(TOPIC_NAMES[1], seed=1)
+    new_title, new_body = make_notice(TOPIC_NAMES[2], seed=1)
+    with on_commit():
+        item = make_item(issuer=district["dept_a"], title=old_title, body=old_body, status="draft")
+    with on_commit():
+        services.update_item(item=item, by=personas["clerk_a"], title=new_title, body=new_body)
+    drafts = ("draft",)
+    assert find_similar(item_text(old_title, old_body), statuses=drafts, min_similarity=0.6) == []
+    assert [m.id for m in find_similar(item_text(new_title, new_body), statuses=drafts)] == [item.pk]
+    assert len(index_rows()["band"]) == 42
+
+
+def test_deleting_a_draft_removes_its_index_rows(district, personas, on_commit):
+    title, body = make_notice(TOPIC_NAMES[3], seed=1)
+    with on_commit():
+        item = make_item(
+            issuer=district["dept_a"],
+            title=title,
+            body=body,
+            status="draft",
+            kind="data_request",
+            fields=["户籍人口数"],
+        )
+    assert index_rows()["field"] == [("户籍人口数", item.pk)]
+    with on_commit():
+        services.delete_item(item=item, by=personas["clerk_a"])
+    assert index_rows() == {"band": [], "upper": [], "field": [], "signature": []}
+
+
+def test_a_status_change_keeps_the_rows_and_the_query_sees_the_new_status(district, personas, on_commit):
+    title, body = make_notice(TOPIC_NAMES[4], seed=1)
+    with on_commit():
+        item = make_item(issuer=district["dept_a"], title=title, body=body, status="draft")
+    before = index_rows()
+    assert find_similar(item_text(title, body)) == []  # a draft is not live
+    with on_commit():
+        services.submit_item(item=item, by=personas["clerk_a"])
+    with on_commit():
+        services.decide(item=item, decision="approve", by=personas["reviewer"])
+    assert index_rows() == before
+    assert [m.id for m in find_similar(item_text(title, body))] == [item.pk]
+    assert store.index_items([item.pk]) == 0  # nothing that matters changed
+
+
+def test_an_item_that_left_the_ledger_is_dropped_when_reindexed_by_id(district, on_commit):
+    with on_commit():
+        item = make_item(issuer=district["dept_a"], title="标题", body=make_notice(TOPIC_NAMES[5], seed=1)[1])
+    Item.objects.filter(pk=item.pk).delete()  # behind the services' back
+    index.index_items([item.pk])
+    assert index_rows()["signature"] == []
+
+
+def test_index_items_batches_many_items_in_one_call(district):
+    items = [
+        make_item(issuer=district["dept_a"], title=f"通知{n}", body=make_notice(TOPIC_NAMES[n % 12], seed=n)[1])
+        for n in range(30)
+    ]
+    index.index_items([i.pk for i in items])
+    assert Signature.objects.count() == 30
+
+
+def _small_ledger(district):
+    for n, topic in enumerate(TOPIC_NAMES[:6]):
+        title, body = make_notice(topic, seed=n)
+        make_item(issuer=district["dept_a"], title=title, body=body, date=dt.date(2025, 1, 1 + n))
+    make_item(
+        issuer=district["dept_b"], title="上级文件", body=make_notice(TOPIC_NAMES[7], seed=1)[1], is_upper_level=True
+    )
+    make_item(issuer=district["dept_b"], kind="data_request", title="报表", fields=["户籍人口数", "低保户数"])
+
+
+def test_reindex_rebuilds_exactly_the_rows_the_services_wrote(district, on_commit):
+    with on_commit():
+        _small_ledger(district)
+    incremental = index_rows()
+    assert len(incremental["signature"]) == 8 and incremental["upper"] and incremental["field"]
+    out = io.StringIO()
+    call_command("reindex", stdout=out)
+    assert "8 个事项" in out.getvalue()
+    assert index_rows() == incremental
+
+
+def test_reindex_fills_an_empty_index(district):
+    _small_ledger(district)  # on-commit callbacks never ran: nothing indexed
+    assert index_rows()["signature"] == []
+    call_command("reindex", "--batch", "3", stdout=io.StringIO())
+    assert len(index_rows()["signature"]) == 8
+    title, body = make_notice(TOPIC_NAMES[7], seed=1)
+    assert find_upper_containment(body)[0].similarity >= 0.9
+    assert find_field_overlap(["低保户数"])[0].overlap == 1.0
+
+
+def test_reindex_refuses_a_batch_below_one(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--batch"):
+        call_command("reindex", "--batch", "0", stdout=io.StringIO())
+
+
+def test_reindex_learns_the_ledgers_stock_phrases_and_ignores_them(district, monkeypatch):
+    monkeypatch.setattr(store, "MIN_SAMPLE", 20)
+    # 24 notices that all repeat one sentence no built-in list knows.
+    stock = "坚持把人民群众生命财产安全放在首位统筹发展和安全两件大事。"
+    for n in range(24):
+        title, body = make_notice(TOPIC_NAMES[n % 12], seed=n)
+        make_item(issuer=district["dept_a"], title=title, body=stock + body)
+    call_command("reindex", stdout=io.StringIO())
+    state = IndexState.objects.get()
+    assert state.stop_version > 0 and state.sampled_items == 24
+    stop = store.stop_keys()[1]
+    from jianfu.gate.similarity.text import shingles
+
+    assert shingles(stock, stop).size == 0  # every gram of the stock sentence is now a stop gram
+    assert StopGram.objects.count() > 0
+    # Signatures were rebuilt with the new stop grams, so copies are still found.
+    title, body = make_notice(TOPIC_NAMES[0], seed=0)
+    assert find_similar(item_text(title, stock + body))[0].similarity == 1.0

@@ -1,0 +1,259 @@
+"""Text → shingles → MinHash signature, band keys and containment samples.
+
+Pure functions over plain strings and NumPy arrays; nothing here touches the
+database. The index (index.py) and the queries (search.py) both call `analyse`,
+so a draft and a stored item are always compared through the same pipeline.
+
+Pipeline:
+1. NFKC, lowercase, strip dates, document numbers (文号), phone numbers and the
+   stock phrases every official notice shares (各镇（街道）…现将有关事项通知如下…
+   特此通知), then keep letters and digits only.
+2. Character 3-grams, each an exact 63-bit key (three 21-bit code points), minus
+   "stop grams": every 3-gram of the generic officialese below. What is left is
+   the topical content, so two unrelated notices share almost nothing.
+3. A 32-bit mixed hash per gram; a 128-permutation MinHash with the
+   multiply-add-shift family h(x) = ((a·x + b) mod 2^64) >> 32, vectorised.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+
+NUM_PERM = 128
+# 42 bands × 3 rows (126 of the 128 values): see docs/similarity.md for the
+# banding maths. Rows per band set the Jaccard at which copies start to collide;
+# 3 rows keep 30–40%-rewritten copies (3-gram Jaccard ≈ 0.35–0.6) as candidates
+# with probability ≥ 0.9, while 4 rows would lose a quarter of them.
+BANDS = 42
+ROWS = 3
+# Upper-level documents keep every gram whose hash is 0 mod 8: a consistent
+# sample, so the share of a draft's sampled grams found in a document estimates
+# how much of the draft that document contains, however long the document is.
+UPPER_SAMPLE_MASK = 7
+
+_SENTINEL = "\x00"  # marks removed boilerplate so no gram spans the gap
+
+# Dates, document numbers, phone numbers, e-mail addresses: present in every
+# notice, different in each, and never evidence that two notices say the same.
+_NOISE_PATTERNS = [
+    r"\d{2,4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?",
+    r"\d{1,2}\s*月\s*\d{1,2}\s*日",
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}",
+    r"\S{0,8}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号",
+    r"\d{3,4}[-－]?\d{7,8}",
+    r"1[3-9]\d{9}",
+    r"[\w.\-]+@[\w.\-]+",
+]
+_NOISE_RE = re.compile("|".join(f"(?:{p})" for p in _NOISE_PATTERNS))
+
+# Stock phrases of Chinese official notices (matched after normalisation, so
+# punctuation and full/half width do not matter). Removed outright.
+BOILERPLATE_PHRASES = """
+各镇街道 各镇人民政府 各街道办事处 各乡镇人民政府 各乡镇街道 区直各有关单位 区直各部门 各有关单位 各相关单位
+各村社区 各学校 各中小学校 各部门各单位
+现将有关事项通知如下 现就有关事项通知如下 现将有关情况通报如下 现将有关工作通知如下 现将有关要求通知如下
+现将工作方案印发给你们 现印发给你们 请结合实际认真贯彻落实 请认真贯彻落实 请认真贯彻执行 请遵照执行 请认真组织实施
+特此通知 特此通报 特此函告 此复
+为深入贯彻落实 为认真贯彻落实 为全面贯彻落实 为进一步 根据上级有关要求 根据有关文件精神 根据工作安排 结合我区实际
+经研究决定 经区政府同意 经区委区政府同意
+高度重视 加强组织领导 明确责任分工 压实工作责任 切实抓好落实 确保各项工作取得实效 确保工作落到实处 确保取得实效
+认真组织实施 及时报送 按时报送 务必于 逾期不报 工作要求 主要任务 总体要求 指导思想 工作目标 保障措施 组织保障
+有关事项 通知如下 附件 抄送 印发 联系人 联系电话 联系方式 电子邮箱 区人民政府办公室 区委办公室 区政府办公室
+""".split()
+
+# Generic officialese that is not removed as a phrase (too short or too
+# variable) but whose 3-grams carry no topic: they are dropped from the
+# shingle set so they cannot make unrelated notices look alike.
+STOP_PHRASES = """
+关于做好 关于开展 关于进一步 关于加强 的通知 的实施方案 的工作方案 的意见 的函 的报告 的通报
+切实加强 进一步加强 扎实推进 扎实做好 认真做好 全力做好 积极做好 统筹推进 协调推进 有序推进 全面推进
+严格落实 认真落实 抓好落实 贯彻落实 工作责任 工作机制 工作措施 工作任务 工作安排 工作情况 工作人员
+各单位要 各地要 各部门要 要进一步 要切实 要认真 要严格 要加强 要及时
+确保 务必 及时 认真 切实 有效 全面 深入 扎实 积极 主动 严格 规范 持续 不断 有关 相关 工作
+组织领导 责任落实 督促指导 宣传引导 监督检查 总结经验 存在问题 整改落实 报送至 报送情况 情况报告
+人民群众 安全稳定 高质量发展 体制机制 长效机制 责任体系 主体责任 属地责任 部门责任 领导责任
+""".split()
+
+
+_NOT_ALNUM_RE = re.compile(r"[^\w\x00]|_")
+
+
+def _fold(text: str) -> str:
+    """NFKC, lowercase, letters and digits only (the comparison alphabet)."""
+    return _NOT_ALNUM_RE.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+_BOILERPLATE_RE = re.compile("|".join(sorted({_fold(p) for p in BOILERPLATE_PHRASES}, key=len, reverse=True)))
+
+
+def normalise(text: str) -> str:
+    """The comparison form of a text: NFKC, lowercase, no dates/numbers/phones,
+    stock phrases replaced by a gap marker, letters and digits only."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text)
+    text = _NOISE_RE.sub(_SENTINEL, text)
+    text = _fold(text)
+    return _BOILERPLATE_RE.sub(_SENTINEL, text)
+
+
+def _gram_keys(folded: str) -> np.ndarray:
+    """Unique exact 3-gram keys (sorted uint64) of an already-normalised string."""
+    if len(folded) < 3:
+        return np.empty(0, dtype=np.uint64)
+    cps = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    keys = (cps[:-2] << np.uint64(42)) | (cps[1:-1] << np.uint64(21)) | cps[2:]
+    # A gram touching a gap marker (code point 0) spans removed text: drop it.
+    keep = (cps[:-2] != 0) & (cps[1:-1] != 0) & (cps[2:] != 0)
+    return np.unique(keys[keep])
+
+
+BUILTIN_STOP_KEYS = np.unique(np.concatenate([_gram_keys(_fold(p)) for p in STOP_PHRASES] + [np.empty(0, np.uint64)]))
+
+
+def shingles(text: str, stop_keys: np.ndarray = BUILTIN_STOP_KEYS) -> np.ndarray:
+    """The topical 3-gram set of a text as sorted unique uint64 keys.
+
+    `stop_keys` (sorted unique) are grams to ignore: the built-in officialese,
+    plus, once `jianfu reindex` has measured the ledger, the grams found in so
+    many items that they say nothing about any one of them.
+    """
+    keys = _gram_keys(normalise(text))
+    if keys.size and stop_keys.size:
+        keys = keys[~np.isin(keys, stop_keys, assume_unique=True)]
+    return keys
+
+
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads the structured gram keys over 64 bits."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * _M1
+    x = x ^ (x >> np.uint64(27))
+    x = x * _M2
+    return x ^ (x >> np.uint64(31))
+
+
+def gram_hashes(keys: np.ndarray) -> np.ndarray:
+    """32-bit hashes (held in uint64) of gram keys."""
+    return _mix(keys) >> np.uint64(32)
+
+
+# Fixed seed: signatures are stored, so the permutations must never change
+# (changing them needs `jianfu reindex`).
+_rng = np.random.default_rng(20251120)
+_A = (_rng.integers(0, 2**63, size=(NUM_PERM, 1), dtype=np.uint64) << np.uint64(1)) | np.uint64(1)
+_B = _rng.integers(0, 2**63, size=(NUM_PERM, 1), dtype=np.uint64)
+_EMPTY = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+_CHUNK = 2048  # grams per block: keeps the 128 × block temporary inside the CPU cache
+
+
+def minhash(hashes: np.ndarray) -> np.ndarray:
+    """128-permutation MinHash (uint32) of 32-bit gram hashes."""
+    if hashes.size == 0:
+        return _EMPTY.copy()
+    sig = None
+    for start in range(0, hashes.size, _CHUNK):
+        block = hashes[start : start + _CHUNK][None, :]
+        part = ((_A * block + _B) >> np.uint64(32)).min(axis=1)
+        sig = part if sig is None else np.minimum(sig, part)
+    return sig.astype(np.uint32)
+
+
+def band_keys(sig: np.ndarray) -> list[int]:
+    """One signed 32-bit bucket per band (band number mixed in), empty for an empty text."""
+    if sig.size != NUM_PERM or bool((sig == 0xFFFFFFFF).all()):
+        return []
+    rows = sig[: BANDS * ROWS].astype(np.uint64).reshape(BANDS, ROWS)
+    x = np.arange(1, BANDS + 1, dtype=np.uint64) * _M2
+    for j in range(ROWS):
+        x = _mix(x ^ rows[:, j])
+    return (x >> np.uint64(32)).astype(np.uint32).view(np.int32).tolist()
+
+
+def upper_samples(hashes: np.ndarray) -> list[int]:
+    """The consistent 1/8 sample of gram hashes, as signed 32-bit ints."""
+    picked = hashes[(hashes & np.uint64(UPPER_SAMPLE_MASK)) == 0]
+    return picked.astype(np.uint32).view(np.int32).tolist()
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    keys: np.ndarray  # exact 3-gram keys, sorted unique uint64
+    hashes: np.ndarray  # 32-bit hashes of `keys`
+    sig: np.ndarray  # MinHash signature, uint32[NUM_PERM]
+
+    @property
+    def empty(self) -> bool:
+        return self.keys.size == 0
+
+
+def analyse(text: str, stop_keys: np.ndarray = BUILTIN_STOP_KEYS) -> Analysis:
+    keys = shingles(text, stop_keys)
+    hashes = gram_hashes(keys)
+    return Analysis(keys=keys, hashes=hashes, sig=minhash(hashes))
+
+
+def signature(text: str, stop_keys: np.ndarray = BUILTIN_STOP_KEYS) -> np.ndarray:
+    """The MinHash signature of a text (search.signature uses the index's current stop grams)."""
+    return analyse(text, stop_keys).sig
+
+
+def item_text(title: str, body: str) -> str:
+    """What is compared for an item: its title and body."""
+    return f"{title or ''}\n{body or ''}"
+
+
+def signature_bytes(sig: np.ndarray) -> bytes:
+    return sig.astype("<u4").tobytes()
+
+
+def signature_from_bytes(raw: bytes) -> np.ndarray:
+    return np.frombuffer(bytes(raw), dtype="<u4").astype(np.uint32)
+
+
+def estimated_jaccard(query: np.ndarray, stored: np.ndarray) -> np.ndarray:
+    """Jaccard estimates of one signature against a (n, NUM_PERM) matrix."""
+    return (stored == query[None, :]).mean(axis=1)
+
+
+def dice(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of content in common: 2|A∩B| / (|A|+|B|) over exact gram sets."""
+    if a.size == 0 or b.size == 0:
+        return 0.0
+    common = np.intersect1d(a, b, assume_unique=True).size
+    return 2.0 * common / (a.size + b.size)
+
+
+def containment(part: np.ndarray, whole: np.ndarray) -> float:
+    """Share of `part`'s grams found in `whole`."""
+    if part.size == 0:
+        return 0.0
+    return np.intersect1d(part, whole, assume_unique=True).size / part.size
+
+
+KNEE = 0.45  # share of content in common reported as similarity 0.6
+
+
+def calibrate(share: float) -> float:
+    """Map the share of content in common (Dice) to the reported similarity.
+
+    A copy with 40% of its characters rewritten in phrases keeps a little under
+    half of its 3-grams (every rewritten stretch also breaks the grams that
+    straddle it), while unrelated notices, boilerplate removed, share well
+    under 0.4. So a share of 0.45 maps to 0.6, the gate's "near-duplicate worth
+    merging" line, linearly on both sides; identical texts map to 1.
+    """
+    share = min(max(share, 0.0), 1.0)
+    if share <= KNEE:
+        return round(share * 0.6 / KNEE, 4)
+    return round(0.6 + (share - KNEE) * 0.4 / (1.0 - KNEE), 4)
+
+
+def jaccard_to_dice(j: np.ndarray) -> np.ndarray:
+    return 2.0 * j / (1.0 + j)
