@@ -16,7 +16,9 @@ Besides the finding codes, a few helper codes steer the rules:
   assessment (the plain `RANKING_DEMAND` phrases — likes, forwards, study time — are
   never acceptable criteria, 若干规定);
 - `ASSESSMENT_SIGNAL`: what turns a research visit into an inspection in disguise;
-- `PRESENCE_NEEDED`: what makes an onsite meeting genuinely need presence.
+- `PRESENCE_NEEDED`: what makes an onsite meeting genuinely need presence;
+- `EXCLUDE`: false friends that cancel any hit they overlap ("网红打卡点" is no
+  check-in demand, "视频会议" no video demand).
 """
 
 from django.db import transaction
@@ -59,7 +61,11 @@ DEFAULT_LEXICON: dict[str, list[str]] = {
     "CHECKIN_DEMAND": [
         "打卡",
         "签到",
-        "定位",
+        "实时定位",
+        "开启定位",
+        "定位打卡",
+        "共享定位",
+        "定位上报",
         "在线时长",
         "在线率",
         "运动轨迹",
@@ -163,6 +169,13 @@ DEFAULT_LEXICON: dict[str, list[str]] = {
         "每日…上传",
         "每天…上传",
         "每天…跟读",
+        "每日…报送",
+        "每天…报送",
+        "每日…上报",
+        "每天…上报",
+        "每周…报送",
+        "每周…上报",
+        "周报",
     ],
     "MATERIAL_DEMAND": [
         "汇报材料",
@@ -351,6 +364,14 @@ DEFAULT_LEXICON: dict[str, list[str]] = {
         "切忌",
         "坚决克服",
         "一律不",
+        "不打分",
+        "不排名",
+        "不评分",
+        "不通报",
+        "不留痕",
+        "不拍照",
+        "不签到",
+        "不打卡",
     ],
     "NEGATION_AFTER": [
         "一律取消",
@@ -365,6 +386,18 @@ DEFAULT_LEXICON: dict[str, list[str]] = {
         "等做法",
         "现象",
         "问题突出",
+    ],
+    "EXCLUDE": [
+        "打卡点",
+        "打卡地",
+        "网红打卡",
+        "视频会议",
+        "视频会",
+        "视频调度",
+        "视频连线",
+        "照片墙",
+        "日报社",
+        "周报社",
     ],
     "NEGATION_EXCEPTION": [
         "不得迟于",
@@ -404,6 +437,7 @@ HELPER_CODES = (
     "NEGATION",
     "NEGATION_AFTER",
     "NEGATION_EXCEPTION",
+    "EXCLUDE",
 )
 
 

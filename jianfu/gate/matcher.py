@@ -7,7 +7,7 @@ from functools import lru_cache
 from jianfu.gate.normalise import Normalised, normalise_phrase
 
 GAP = 12  # characters a `…` may span
-NEGATION_LOOKBACK = 10  # characters before a phrase that may hold its negation
+NEGATION_LOOKBACK = 20  # characters before a phrase that may hold its negation
 NEGATION_LOOKAHEAD = 8
 _NUMBER = "[0-9零〇一二两三四五六七八九十百千半]+"
 
@@ -44,6 +44,7 @@ class Lexicon:
     negation: tuple[str, ...]
     negation_after: tuple[str, ...]
     negation_exception: tuple[str, ...]
+    exclude: tuple[re.Pattern, ...] = ()
 
     def phrases(self, code: str) -> tuple[tuple[str, re.Pattern], ...]:
         return self.patterns.get(code, ())
@@ -54,6 +55,7 @@ def build_lexicon(entries: tuple[tuple[str, str], ...]) -> Lexicon:
     """`entries` are (code, phrase) pairs of the active lexicon; cached per content."""
     patterns: dict[str, list[tuple[str, re.Pattern]]] = {}
     words: dict[str, list[str]] = {"NEGATION": [], "NEGATION_AFTER": [], "NEGATION_EXCEPTION": []}
+    exclude: list[re.Pattern] = []
     for code, phrase in entries:
         if code in words:
             norm = normalise_phrase(phrase).replace("…", "").replace("#", "")
@@ -61,13 +63,16 @@ def build_lexicon(entries: tuple[tuple[str, str], ...]) -> Lexicon:
                 words[code].append(norm)
             continue
         compiled = compile_phrase(phrase)
-        if compiled is not None:
+        if compiled is not None and code == "EXCLUDE":
+            exclude.append(compiled)
+        elif compiled is not None:
             patterns.setdefault(code, []).append((phrase, compiled))
     return Lexicon(
         patterns={code: tuple(items) for code, items in patterns.items()},
         negation=tuple(words["NEGATION"]),
         negation_after=tuple(words["NEGATION_AFTER"]),
         negation_exception=tuple(words["NEGATION_EXCEPTION"]),
+        exclude=tuple(exclude),
     )
 
 
@@ -93,13 +98,25 @@ def is_negated(norm: Normalised, start: int, end: int, lex: Lexicon) -> bool:
     return any(after.startswith(word) or word in after[:NEGATION_LOOKAHEAD] for word in lex.negation_after)
 
 
-def find(norm: Normalised, lex: Lexicon, code: str) -> list[Hit]:
+def excluded_spans(norm: Normalised, lex: Lexicon) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for pattern in lex.exclude for m in pattern.finditer(norm.text) if m.end() > m.start()]
+
+
+def find(norm: Normalised, lex: Lexicon, code: str, excluded: list[tuple[int, int]] | None = None) -> list[Hit]:
     """Non-negated hits of a code's phrases, one per body region (longest first)."""
+    if excluded is None:
+        excluded = excluded_spans(norm, lex)
     hits: list[Hit] = []
     for phrase, pattern in lex.phrases(code):
+        gapped = "…" in phrase
         for m in pattern.finditer(norm.text):
             start, end = m.start(), m.end()
             if end <= start or norm.sentence[start] != norm.sentence[end - 1]:
+                continue
+            # A gap stays inside its clause: "每日巡查，每月报送" is no daily report.
+            if gapped and norm.clause[start] != norm.clause[end - 1]:
+                continue
+            if any(s < end and start < e for s, e in excluded):
                 continue
             if is_negated(norm, start, end, lex):
                 continue

@@ -6,7 +6,7 @@ from typing import Any
 
 from jianfu.gate.context import Context, LedgerRef
 from jianfu.gate.drafts import Draft
-from jianfu.gate.matcher import Hit, Lexicon, build_lexicon, find
+from jianfu.gate.matcher import Hit, Lexicon, build_lexicon, excluded_spans, find
 from jianfu.gate.normalise import Normalised, normalise, normalise_key
 
 MAX_EVIDENCE = 10
@@ -22,6 +22,7 @@ class Facts:
     lex: Lexicon = field(init=False)
     matched: dict[str, Any] = field(default_factory=dict)
     _hits: dict[str, list[Hit]] = field(default_factory=dict)
+    _excluded: list[tuple[int, int]] | None = None
 
     def __post_init__(self) -> None:
         self.norm = normalise(self.draft.body)
@@ -33,7 +34,9 @@ class Facts:
 
     def hits(self, code: str) -> list[Hit]:
         if code not in self._hits:
-            self._hits[code] = find(self.norm, self.lex, code)
+            if self._excluded is None:
+                self._excluded = excluded_spans(self.norm, self.lex)
+            self._hits[code] = find(self.norm, self.lex, code, self._excluded)
         return self._hits[code]
 
     def evidence(self, hits: list[Hit]) -> list[dict[str, Any]]:
