@@ -16,3 +16,4 @@ api = NinjaAPI(
 # Routers are registered here, one line each:
 # api.add_router("/v1/", "jianfu.api.review.router")
 api.add_router("/v1/", "jianfu.api.review.router")
+api.add_router("/v1/", "jianfu.api.stats.router")
