@@ -1,0 +1,290 @@
+"""`items` — the ledger. Big files (a district's year is 10^3–10^4 rows), so rows
+are written in bulk rather than one `create_item` call each; the bulk path keeps
+everything `create_item` keeps: targets (with their denormalised kind and date),
+字数, issued_on, one audit row for the import, and the similarity index on commit."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from jianfu.gate import index as gate_index
+from jianfu.ledger.choices import (
+    INSPECTION_CATEGORY_ALIASES,
+    Frequency,
+    InspectionCategory,
+    Kind,
+    MeetingMode,
+    Status,
+    join_list,
+)
+from jianfu.ledger.io.base import Context, Handler, yes_no
+from jianfu.ledger.io.cells import Cells
+from jianfu.ledger.io.columns import Column
+from jianfu.ledger.models import Item, ItemTarget
+from jianfu.ledger.services import count_chars
+from jianfu.org.models import Unit
+
+CHUNK = 500
+
+# Column key → Item field, for the optional columns copied as they are.
+PLAIN_FIELDS = {
+    "status": "status",
+    "body": "body",
+    "number": "number",
+    "is_policy": "is_policy",
+    "duration_minutes": "duration_minutes",
+    "mode": "mode",
+    "category": "category",
+    "fields": "fields",
+    "frequency": "frequency",
+    "upper_level": "is_upper_level",
+    "ref": "ref",
+}
+
+
+@dataclass
+class ItemRow:
+    values: dict[str, Any]  # Item field → value, only for the columns in the file
+    targets: list[int] | None  # unit ids; None: column absent (keep)
+    existing: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _derived(values: dict[str, Any]) -> dict[str, Any]:
+    """Fields computed from others, as `services.create_item` computes them."""
+    out = {}
+    if "body" in values:
+        out["chars"] = count_chars(values["body"])
+    if "date" in values:
+        out["year"] = values["date"].year
+    return out
+
+
+class ItemsHandler(Handler):
+    code = "items"
+    label = "台账事项"
+    key_label = "标题"
+    columns = (
+        Column("kind", "类型", required=True),
+        Column("title", "标题", required=True),
+        Column("issuer", "发起单位", required=True),
+        Column("targets", "对象单位"),
+        Column("date", "日期", required=True),
+        Column("status", "状态"),
+        Column("body", "正文"),
+        Column("number", "文号"),
+        Column("is_policy", "政策性文件"),
+        Column("duration_minutes", "时长分钟"),
+        Column("mode", "方式"),
+        Column("category", "类别"),
+        Column("fields", "字段"),
+        Column("frequency", "频次"),
+        Column("upper_level", "上级来文"),
+        Column("ref", "编号"),
+    )
+
+    def parse(self, cells: Cells, ctx: Context) -> ItemRow:
+        issuer = ctx.unit(cells, "issuer", required=True)
+        values: dict[str, Any] = {
+            "kind": cells.choice("kind", Kind, required=True),
+            "title": cells.text("title", required=True, max_length=300),
+            "issuer_id": issuer.pk if issuer else None,
+            "date": cells.date("date", required=True),
+        }
+        parsers = {
+            "status": lambda: cells.choice("status", Status, default=Status.ISSUED),
+            "body": lambda: cells.text("body"),
+            "number": lambda: cells.text("number", max_length=100),
+            "is_policy": lambda: cells.boolean("is_policy"),
+            "duration_minutes": lambda: cells.integer("duration_minutes", maximum=100_000),
+            "mode": lambda: cells.choice("mode", MeetingMode),
+            "category": lambda: cells.choice("category", InspectionCategory, aliases=INSPECTION_CATEGORY_ALIASES),
+            "fields": lambda: cells.words("fields"),
+            "frequency": lambda: cells.choice("frequency", Frequency),
+            "upper_level": lambda: cells.boolean("upper_level"),
+            "ref": lambda: cells.text("ref", max_length=64),
+        }
+        for key, parse in parsers.items():
+            if cells.has(key):
+                values[PLAIN_FIELDS[key]] = parse()
+        targets = None
+        if cells.has("targets"):
+            targets = []
+            unknown = []
+            for name in cells.words("targets"):
+                unit = ctx.units.find(name)
+                if unit is None:
+                    unknown.append(name)
+                elif unit.pk not in targets:
+                    targets.append(unit.pk)
+            if unknown:
+                cells.error("targets", "未知单位" + "、".join(f"“{n}”" for n in unknown))
+        return ItemRow(values, targets)
+
+    def key(self, record: ItemRow) -> Any:
+        v = record.values
+        if v.get("ref"):
+            return ("ref", v["ref"])
+        return ("natural", v["kind"], v["title"], v["issuer_id"], v["date"])
+
+    # ------------------------------------------------------------------ write
+
+    def _match_existing(self, records: Sequence[tuple[int, ItemRow]]) -> None:
+        """Find the stored item of every row: by 编号, else by kind+title+issuer+date."""
+        with_ref = [r for _, r in records if r.values.get("ref")]
+        natural = [r for _, r in records if not r.values.get("ref")]
+        refs = sorted({r.values["ref"] for r in with_ref})
+        by_ref: dict[str, int] = {}
+        for start in range(0, len(refs), CHUNK):
+            for ref, pk in (
+                Item.objects.filter(ref__in=refs[start : start + CHUNK]).order_by("-pk").values_list("ref", "pk")
+            ):
+                by_ref[ref] = pk
+        for r in with_ref:
+            r.existing = by_ref.get(r.values["ref"])
+        titles = sorted({r.values["title"] for r in natural})
+        by_key: dict[tuple, int] = {}
+        for start in range(0, len(titles), CHUNK):
+            rows = (
+                Item.objects.filter(title__in=titles[start : start + CHUNK])
+                .order_by("-pk")
+                .values_list("kind", "title", "issuer_id", "date", "pk")
+            )
+            for kind, title, issuer_id, date, pk in rows:
+                by_key[(kind, title, issuer_id, date)] = pk
+        for r in natural:
+            v = r.values
+            r.existing = by_key.get((v["kind"], v["title"], v["issuer_id"], v["date"]))
+
+    def write(self, records: Sequence[tuple[int, ItemRow]], ctx: Context) -> None:
+        self._match_existing(records)
+        fresh = [r for _, r in records if r.existing is None]
+        known = [r for _, r in records if r.existing is not None]
+        total = len(records)
+        ctx.progress("写入", 0, total)
+        touched = self._create(fresh, ctx, total)
+        touched += self._update(known, ctx, total, len(fresh))
+        ctx.result.created += len(fresh)
+        if touched:
+            transaction.on_commit(lambda: gate_index.index_items(touched))
+
+    def _create(self, rows: list[ItemRow], ctx: Context, total: int) -> list[int]:
+        by = ctx.by if ctx.by is not None and ctx.by.pk else None
+        now = timezone.now()
+        ids: list[int] = []
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            items = []
+            for r in chunk:
+                values = {"status": Status.ISSUED, **r.values, **_derived(r.values)}
+                item = Item(created_by=by, created_at=now, updated_at=now, **values)
+                item.targets_all = not r.targets
+                if item.status == Status.ISSUED:
+                    item.issued_on = item.date
+                items.append(item)
+            Item.objects.bulk_create(items)
+            links = [
+                ItemTarget(item_id=item.pk, unit_id=uid, kind=item.kind, date=item.date)
+                for item, r in zip(items, chunk, strict=True)
+                for uid in r.targets or ()
+            ]
+            ItemTarget.objects.bulk_create(links, batch_size=2000)
+            ids.extend(item.pk for item in items)
+            ctx.progress("写入", start + len(chunk), total)
+        return ids
+
+    def _update(self, rows: list[ItemRow], ctx: Context, total: int, offset: int) -> list[int]:
+        if not rows:
+            return []
+        changed_ids: list[int] = []
+        sample = rows[0]
+        # Every row of one file has the same columns, so the same fields to compare.
+        names = sorted(set(sample.values) | set(_derived(sample.values)))
+        if sample.targets is not None:
+            names.append("targets_all")
+        fetch = sorted(set(names) | {"kind", "date", "status", "issued_on"})
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            ids = [r.existing for r in chunk]
+            current = {row.pop("pk"): row for row in Item.objects.filter(pk__in=ids).values("pk", *fetch)}
+            links: dict[int, set[int]] = {pk: set() for pk in ids}
+            if sample.targets is not None:
+                for item_id, unit_id in ItemTarget.objects.filter(item_id__in=ids).values_list("item_id", "unit_id"):
+                    links[item_id].add(unit_id)
+            to_save: list[Item] = []
+            relink: list[tuple[Item, list[int]]] = []
+            for r in chunk:
+                now_values = current[r.existing]
+                wanted = {**r.values, **_derived(r.values)}
+                if r.targets is not None:
+                    wanted["targets_all"] = not r.targets
+                status = wanted.get("status", now_values["status"])
+                issued_on = now_values["issued_on"]
+                if issued_on is None and status == Status.ISSUED:
+                    issued_on = wanted.get("date", now_values["date"])
+                wanted["issued_on"] = issued_on
+                diff = {k: v for k, v in wanted.items() if now_values.get(k) != v}
+                new_links = set(r.targets) if r.targets is not None else links[r.existing]
+                moved = "kind" in diff or "date" in diff
+                if not diff and new_links == links[r.existing]:
+                    ctx.result.unchanged += 1
+                    continue
+                ctx.result.updated += 1
+                item = Item(pk=r.existing, **{**now_values, **wanted})
+                to_save.append(item)
+                if moved or new_links != links[r.existing]:
+                    relink.append((item, sorted(new_links)))
+            if to_save:
+                for item in to_save:
+                    item.updated_at = timezone.now()
+                fields = sorted((set(names) | {"issued_on", "updated_at"}) - {"pk"})
+                Item.objects.bulk_update(to_save, fields)
+                changed_ids.extend(item.pk for item in to_save)
+            if relink:
+                ItemTarget.objects.filter(item_id__in=[item.pk for item, _ in relink]).delete()
+                ItemTarget.objects.bulk_create(
+                    [
+                        ItemTarget(item_id=item.pk, unit_id=uid, kind=item.kind, date=item.date)
+                        for item, unit_ids in relink
+                        for uid in unit_ids
+                    ],
+                    batch_size=2000,
+                )
+            ctx.progress("写入", offset + start + len(chunk), total)
+        return changed_ids
+
+    # ------------------------------------------------------------------ export
+
+    def export_rows(self):
+        names = dict(Unit.objects.values_list("pk", "name"))
+        ids = list(Item.objects.order_by("date", "pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), 2000):
+            chunk = ids[start : start + 2000]
+            targets: dict[int, list[str]] = {}
+            for item_id, unit_id in (
+                ItemTarget.objects.filter(item_id__in=chunk).order_by("pk").values_list("item_id", "unit_id")
+            ):
+                targets.setdefault(item_id, []).append(names[unit_id])
+            items = Item.objects.filter(pk__in=chunk).order_by("date", "pk").defer("justification", "decision_comment")
+            for item in items:
+                yield [
+                    item.get_kind_display(),
+                    item.title,
+                    names.get(item.issuer_id, ""),
+                    join_list(targets.get(item.pk, [])),
+                    item.date.isoformat(),
+                    item.get_status_display(),
+                    item.body,
+                    item.number,
+                    yes_no(item.is_policy),
+                    "" if item.duration_minutes is None else item.duration_minutes,
+                    item.get_mode_display() if item.mode else "",
+                    item.category,
+                    join_list(item.fields or []),
+                    item.get_frequency_display() if item.frequency else "",
+                    yes_no(item.is_upper_level),
+                    item.ref,
+                ]
