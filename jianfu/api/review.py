@@ -3,7 +3,7 @@
 import json
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from jianfu.api.auth import api_auth
 from jianfu.gate.drafts import DraftError
@@ -47,8 +47,8 @@ def review(request: HttpRequest):
     try:
         data = json.loads(request.body or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return 422, {"detail": f"请求体不是有效的 JSON：{exc}"}
+        return Status(422, {"detail": f"请求体不是有效的 JSON：{exc}"})
     try:
-        return 200, review_draft(data)
+        return Status(200, review_draft(data))
     except DraftError as exc:
-        return 422, {"detail": str(exc)}
+        return Status(422, {"detail": str(exc)})

@@ -1,0 +1,66 @@
+import datetime as dt
+
+from jianfu.gate.lexicon import DEFAULT_LEXICON, install_default_lexicon
+from jianfu.gate.models import LexiconEntry
+from jianfu.gate.service import review_draft, review_item
+from jianfu.ledger import services
+from jianfu.ledger.models import PlanEntry
+from jianfu.testing import make_item
+
+
+def test_default_lexicon_is_installed_by_the_migration_and_reinstalling_adds_nothing(db):
+    total = sum(len(v) for v in DEFAULT_LEXICON.values())
+    assert LexiconEntry.objects.count() == total
+    assert install_default_lexicon() == 0
+
+
+def test_a_phrase_switched_off_by_the_office_stays_off(district):
+    LexiconEntry.objects.filter(code="PHOTO_VIDEO_DEMAND", phrase="照片").update(is_active=False)
+    install_default_lexicon()
+    data = {"kind": "campus", "title": "t", "issuer": "区教育局", "body": "请上传照片。"}
+    assert "PHOTO_VIDEO_DEMAND" not in {f["code"] for f in review_draft(data)["findings"]}
+
+
+def test_submitting_an_item_stores_the_gates_review(district, personas):
+    PlanEntry.objects.create(year=2025, unit=district["dept_a"], kind="document", title="安全生产大检查")
+    item = make_item(
+        issuer=district["dept_a"],
+        title="关于开展安全生产大检查的通知",
+        body="请上传检查照片。",
+        status="draft",
+        targets=[district["township"]],
+    )
+    services.submit_item(item=item, by=personas["clerk_a"])
+    item.refresh_from_db()
+    assert item.latest_review.verdict == "revise"
+    assert item.latest_review.codes == ["PHOTO_VIDEO_DEMAND"]
+
+
+def test_an_item_is_never_its_own_duplicate_or_overlap(district):
+    from jianfu.gate import index
+
+    text = "各镇：请组织开展冬季森林防火隐患排查，严管野外火源，充实扑火队伍，落实值班值守制度。" * 3
+    item = make_item(issuer=district["dept_a"], title="森林防火通知", body=text, date=dt.date(2025, 11, 1))
+    index.index_items([item.pk])
+    assert "NEAR_DUPLICATE" not in {f["code"] for f in review_item(item)["findings"]}
+    copy = {"kind": "document", "title": "森林防火通知", "issuer": "区应急管理局", "body": text, "date": "2025-11-02"}
+    assert "NEAR_DUPLICATE" in {f["code"] for f in review_draft(copy)["findings"]}
+
+
+def test_measures_count_characters_and_burden_for_the_targets(district):
+    data = {
+        "kind": "document",
+        "title": "t",
+        "issuer": "区应急管理局",
+        "body": "一二 三\n四",
+        "targets": ["青山镇", "河西街道"],
+    }
+    m = review_draft(data)["measures"]
+    assert m["chars"] == 4 and m["target_units"] == 2
+    assert m["burden_hours"] == round(m["burden_hours_per_unit"] * 2, 2) > 0
+
+
+def test_no_targets_means_every_grassroots_unit_of_the_district(district):
+    data = {"kind": "document", "title": "t", "issuer": "区应急管理局"}
+    # township, street, village, community, school
+    assert review_draft(data)["measures"]["target_units"] == 5
