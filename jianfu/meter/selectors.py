@@ -207,54 +207,37 @@ def load_rows(period: Period, previous: Period | None = None) -> LedgerRows:
 # --------------------------------------------------------------------------- channel (guarded)
 
 
+# The channel's fields the statistics read; if any is missing the channel counts as absent.
+CHANNEL_FIELDS = ("received_on", "resolved_on", "due_on", "burden_type", "status", "found_item")
+
+
 def _channel_report_model():
-    """The channel's burden-report model, if the channel app has one (built separately)."""
-    for name in ("BurdenReport", "Report"):
-        try:
-            return apps.get_model("channel", name)
-        except LookupError:
-            continue
-    return None
-
-
-def _first_field(model, *names: str) -> str | None:
+    """The channel's BurdenReport, if the channel app has it (it is built separately)."""
+    try:
+        model = apps.get_model("channel", "BurdenReport")
+    except LookupError:
+        return None
     present = {f.name for f in model._meta.get_fields()}
-    return next((n for n in names if n in present), None)
+    return model if set(CHANNEL_FIELDS) <= present else None
 
 
 def channel_rows(period: Period, previous: Period) -> dict[str, Any] | None:
-    """Burden reports received in either period as plain rows, or None without a channel.
+    """Burden reports received in either period as plain dicts, or None without a channel.
 
-    Reads only fields that exist, so a channel model still being built never breaks the report.
+    Duplicates merged into another report are not counted twice.
     """
     model = _channel_report_model()
     if model is None:
         return None
-    received = _first_field(model, "received_at", "created_at", "submitted_at", "reported_at")
-    if received is None:
-        return None
-    resolved = _first_field(model, "resolved_at", "rectified_at", "closed_at")
-    deadline = _first_field(model, "due_on", "deadline", "due_at")
-    hidden = _first_field(model, "hidden_kind", "disguise", "form", "evasion")
-    item_link = _first_field(model, "item", "found_item", "ledger_item")
-    cols = ["pk", received]
-    cols += [c for c in (resolved, deadline, hidden) if c]
-    if item_link:
-        cols.append(f"{item_link}_id" if model._meta.get_field(item_link).is_relation else item_link)
-    try:
-        raw = list(model.objects.filter(_in_days(received, period, previous)).values_list(*cols))
-    except Exception:  # noqa: BLE001 - a channel schema we cannot read must not break the statistics
-        return None
-    out = []
-    for row in raw:
-        rec = dict(zip(["id", "received", *[n for n, c in (("resolved", resolved), ("deadline", deadline),
-                                                           ("hidden", hidden)) if c],
-                        *(["item_id"] if item_link else [])], row, strict=True))  # fmt: skip
-        for key in ("received", "resolved", "deadline"):
-            if isinstance(rec.get(key), dt.datetime):
-                rec[key] = _local_date(rec[key])
-        out.append(rec)
-    return {"reports": out}
+    dated = Q(received_on__gte=period.start, received_on__lte=period.end) | Q(
+        received_on__gte=previous.start, received_on__lte=previous.end
+    )
+    cols = ("received_on", "resolved_on", "due_on", "burden_type", "found_item_id")
+    reports = [
+        {"received": r[0], "resolved": r[1], "deadline": r[2], "form": r[3], "item_id": r[4]}
+        for r in model.objects.filter(dated).exclude(status="merged").values_list(*cols).order_by()
+    ]
+    return {"reports": reports}
 
 
 # --------------------------------------------------------------------------- dashboard series

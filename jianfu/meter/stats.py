@@ -33,7 +33,12 @@ KINDS = ("document", "meeting", "inspection", "data_request", "task", "campus", 
 # Finding codes that point at a concrete next step in the report.
 MERGE_HINT_CODES = frozenset({"DATA_REQUEST_OVERLAP", "DATA_ALREADY_SHARED"})
 VIDEO_HINT_CODES = frozenset({"ONSITE_WHEN_VIDEO", "MEETING_MERGEABLE"})
-HIDDEN_LABELS = {"white_header": "白头文件", "memo": "便笺", "work_group": "工作群通知", "wechat_group": "工作群通知"}
+HIDDEN_LABELS = {
+    "white_head": "白头文件",
+    "note": "便笺通知",
+    "minutes": "会议纪要代替发文",
+    "group_notice": "工作群通知",
+}
 
 CUR, PREV = "current", "previous"
 
@@ -478,26 +483,32 @@ def compute(rows: LedgerRows, params: dict[str, Any], *, keep_members: bool = Fa
 
 
 def _channel(rows: LedgerRows, members) -> dict[str, Any]:
+    """Monitoring-point figures: received, resolved (by the period's end), on time, hidden items found."""
     windows = {CUR: rows.period, PREV: rows.previous}
     zero = {"channel_reports_received": 0, "channel_reports_resolved": 0, "channel_hidden_items": 0}
     out: dict[str, Any] = {w: dict(zero, on_time_rate=0.0) for w in windows}
-    out["details"] = {"available": rows.channel is not None, "hidden_by_form": {}, "median_days": None}
+    out["details"] = {"available": rows.channel is not None, "hidden_by_form": {}, "median_days": None, "funnel": {}}
     if rows.channel is None:
         return out
-    hidden_forms: Counter = Counter()
     for w, p in windows.items():
         received = [r for r in rows.channel["reports"] if p.contains(r["received"])]
-        resolved = [r for r in received if r.get("resolved")]
-        on_time = [r for r in resolved if r.get("deadline") and r["resolved"] <= r["deadline"]]
-        hidden = [r for r in received if r.get("hidden")]
+        resolved = [r for r in received if r["resolved"] and r["resolved"] <= p.end]
+        on_time = [r for r in resolved if r["deadline"] is None or r["resolved"] <= r["deadline"]]
+        found = [r for r in received if r["item_id"]]
         out[w]["channel_reports_received"] = len(received)
         out[w]["channel_reports_resolved"] = len(resolved)
-        out[w]["channel_hidden_items"] = len(hidden)
+        out[w]["channel_hidden_items"] = len(found)
         out[w]["on_time_rate"] = share(len(on_time), len(resolved))
-        members["channel_hidden_items"][w] = sorted(r["item_id"] for r in hidden if r.get("item_id"))
+        members["channel_hidden_items"][w] = sorted({r["item_id"] for r in found})
         if w == CUR:
             days = [(r["resolved"] - r["received"]).days for r in resolved]
             out["details"]["median_days"] = statistics.median(days) if days else None
-            hidden_forms.update(HIDDEN_LABELS.get(str(r["hidden"]), str(r["hidden"])) for r in hidden)
-    out["details"]["hidden_by_form"] = dict(hidden_forms.most_common())
+            hidden = Counter(HIDDEN_LABELS.get(r["form"], r["form"]) for r in received if r["form"] in HIDDEN_LABELS)
+            out["details"]["hidden_by_form"] = dict(hidden.most_common())
+            out["details"]["funnel"] = {
+                "received": len(received),
+                "resolved": len(resolved),
+                "on_time": len(on_time),
+                "found_items": len(found),
+            }
     return out

@@ -22,7 +22,7 @@ def num(value: Any) -> str:
 def trend(change: float | None, *, down: str = "压减", up: str = "增加") -> str:
     """较去年同期压减22% / 增加5% / 持平 / —."""
     if change is None:
-        return "较去年同期无可比数据（—）"
+        return "去年同期无可比数据（—）"
     if change < 0:
         return f"较去年同期{down}{num(abs(change))}%"
     if change > 0:
@@ -87,9 +87,9 @@ def compose(stats: Stats, titles: dict[int, tuple]) -> list[Section]:
         f"{KIND_LABELS.get(k, k)}{v['merged']['current']}项" for k, v in d["by_kind"].items() if v["merged"]["current"]
     )
     insp.paragraphs.append(
-        f"开展督查检查考核{f('inspections')['current']}项，{trend(f('inspections')['change_pct'])}"
+        f"开展督查检查考核{f('inspections')['current']}项"
         + (f"（{categories}）" if categories else "")
-        + f"；整合归并各类事项{merged['current']}项"
+        + f"，{trend(f('inspections')['change_pct'])}；整合归并各类事项{merged['current']}项"
         + (f"（{merged_kinds}）" if merged_kinds else "")
         + f"，{trend(merged['change_pct'], down='减少', up='增加')}。"
     )
@@ -139,25 +139,25 @@ def compose(stats: Stats, titles: dict[int, tuple]) -> list[Section]:
         for r in codes:
             examples = "、".join(title(pk) for pk in r["examples"][:2])
             parts.append(f"“{code_label(r['code'])}”{r['current']}项" + (f"（如{examples}）" if examples else ""))
-        problems.paragraphs.append("一是前置审核发现的问题仍较集中。" + "；".join(parts) + "。")
+        problems.paragraphs.append("前置审核发现的问题仍较集中。" + "；".join(parts) + "。")
     hidden = d["channel"].get("hidden_by_form") or {}
     if hidden:
         problems.paragraphs.append(
-            "二是隐形变异问题时有发生。监测点发现"
+            "隐形变异问题时有发生。监测点发现"
             + "、".join(f"{k}{v}项" for k, v in hidden.items())
             + "，存在以便笺、工作群通知等方式代替发文的现象。"
         )
     top = d["top_units"][:5]
     if top:
         problems.paragraphs.append(
-            "三是部分基层单位负担仍然较重。负担工时较高的单位为"
+            "部分基层单位负担仍然较重。负担工时较高的单位为"
             + "、".join(f"{u['name']}（{num(u['current'])}小时）" for u in top)
             + "。"
         )
     over = d["over_quota"]
     if over:
         problems.paragraphs.append(
-            "四是个别部门超出年度总量。"
+            "个别部门超出年度总量。"
             + "；".join(
                 f"{q['name']}{KIND_LABELS.get(q['kind'], q['kind'])}已达{q['used']}项，超出总量{q['quota']}项"
                 for q in over
@@ -166,30 +166,38 @@ def compose(stats: Stats, titles: dict[int, tuple]) -> list[Section]:
         )
     if not problems.paragraphs:
         problems.paragraphs.append("本期未发现需要特别关注的突出问题。")
+    else:
+        problems.paragraphs = ordinals(problems.paragraphs)
     sections.append(problems)
 
     steps = Section("四、下一步工作")
     merge = d["suggestions"]["merge_data_requests"]
     if merge:
         steps.paragraphs.append(
-            "一是推进报表整合。建议将"
+            "推进报表整合。建议将"
             + "、".join(title(pk) for pk in merge[:5])
             + "等报表中可从共享数据目录获取或与其他报表重复的字段予以归并，做到“一表通”、数据只填一次。"
         )
     video = d["suggestions"]["video_meetings"]
     if video:
         steps.paragraphs.append(
-            "二是推行视频会议。建议"
+            "推行视频会议。建议"
             + "、".join(f"{title(v['item_id'])}（基层负担{num(v['hours'])}小时）" for v in video[:5])
             + "等现场会议改为视频方式召开，减少基层往返路程时间。"
         )
     if top:
         steps.paragraphs.append(
-            f"三是对{top[0]['name']}等负担较重的单位开展专项调研，逐项梳理事项来源，能合并的坚决合并、能不发的坚决不发。"
+            f"对{top[0]['name']}等负担较重的单位开展专项调研，逐项梳理事项来源，能合并的坚决合并、能不发的坚决不发。"
         )
-    steps.paragraphs.append("四是严格执行年度计划和总量控制，坚持前置审核全覆盖，持续巩固基层减负成效。")
+    steps.paragraphs.append("严格执行年度计划和总量控制，坚持前置审核全覆盖，持续巩固基层减负成效。")
+    steps.paragraphs = ordinals(steps.paragraphs)
     sections.append(steps)
     return sections
+
+
+def ordinals(paragraphs: list[str]) -> list[str]:
+    """一是…二是…三是…, numbered after the fact so a skipped point leaves no gap."""
+    return [f"{NUMERALS[i]}是{p}" if i < len(NUMERALS) else p for i, p in enumerate(paragraphs)]
 
 
 def figure_table(stats: Stats, keys) -> list[list[str]]:
