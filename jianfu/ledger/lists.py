@@ -344,9 +344,18 @@ def upsert_catalog_field(
 
 
 def lexicon_codes() -> tuple[str, ...]:
-    from jianfu.gate.lexicon import HELPER_CODES, PHRASE_CODES
+    """Rule codes a phrase may belong to: the gate's own, and any already in the lexicon."""
+    from jianfu.gate import lexicon
 
-    return tuple(PHRASE_CODES) + tuple(HELPER_CODES)
+    codes = dict.fromkeys(
+        [
+            *getattr(lexicon, "PHRASE_CODES", ()),
+            *getattr(lexicon, "HELPER_CODES", ()),
+            *getattr(lexicon, "DEFAULT_LEXICON", {}),
+        ]
+    )
+    codes.update(dict.fromkeys(LexiconEntry.objects.order_by("code").values_list("code", flat=True).distinct()))
+    return tuple(codes)
 
 
 @transaction.atomic

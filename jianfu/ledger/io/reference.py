@@ -285,6 +285,10 @@ class LexiconHandler(Handler):
     code = "lexicon"
     label = "审核词库"
     key_label = "词语"
+
+    def __init__(self) -> None:
+        self.codes = lists.lexicon_codes()
+
     columns = (
         Column("code", "规则", required=True),
         Column("phrase", "词语", required=True),
@@ -293,8 +297,8 @@ class LexiconHandler(Handler):
 
     def parse(self, cells: Cells, ctx: Context) -> dict:
         code = cells.text("code", required=True).upper()
-        if code and code not in lists.lexicon_codes():
-            cells.error("code", f"未知的规则代码“{code}”（可填：{'、'.join(lists.lexicon_codes())}）")
+        if code and code not in self.codes:
+            cells.error("code", f"未知的规则代码“{code}”（可填：{'、'.join(self.codes)}）")
         return {
             "code": code,
             "phrase": cells.text("phrase", required=True, max_length=100),

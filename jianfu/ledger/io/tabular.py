@@ -135,12 +135,22 @@ def write_table(dest, headers: Sequence[str], rows: Iterable[Sequence[str]], fmt
         _write_bytes(dest, payload)
     elif fmt == "xlsx":
         from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet("Sheet1")
+
+        def cell(value):
+            # A title or body starting with "=" is text, never a formula Excel would run.
+            if isinstance(value, str) and value.startswith("="):
+                text = WriteOnlyCell(sheet, value=value)
+                text.data_type = "s"
+                return text
+            return value
+
         sheet.append(list(headers))
         for row in rows:
-            sheet.append(list(row))
+            sheet.append([cell(v) for v in row])
             count += 1
         out = io.BytesIO()
         book.save(out)

@@ -36,7 +36,12 @@ def indexed(monkeypatch):
 def test_a_good_file_mixing_kinds_writes_every_field(district, indexed, django_capture_on_commit_callbacks):
     UnitAlias.objects.create(unit=district["township"], alias="青山")
     rows = [
-        row(正文="各镇（街道）：\n 现将有关事项通知如下。", 对象单位="青山; 河西街道", 文号="X应急〔2025〕1号", 政策性文件="是"),
+        row(
+            正文="各镇（街道）：\n 现将有关事项通知如下。",
+            对象单位="青山; 河西街道",
+            文号="X应急〔2025〕1号",
+            政策性文件="是",
+        ),
         row(类型="meeting", 标题="安全生产调度会", 对象单位="青山镇、青山村", 时长分钟="120", 方式="视频", 状态="草稿"),
         row(类型="督查检查考核", 标题="消防检查", 类别="检查", 日期="2025/12/01"),
         row(类型="报表", 标题="低保户统计", 字段="户籍人口数、低保户数", 频次="每月", 状态="approved"),
@@ -150,7 +155,8 @@ def test_a_date_change_moves_the_denormalised_target_dates(district):
 
 def test_status_defaults_to_issued_and_absent_columns_keep_their_defaults(district):
     result = run_import(
-        "items", csv_file([["类型", "标题", "发起单位", "日期"], ["政务应用", "某APP", "区教育局", "2025-03-01"]]),
+        "items",
+        csv_file([["类型", "标题", "发起单位", "日期"], ["政务应用", "某APP", "区教育局", "2025-03-01"]]),
         filename="min.csv",
     )
     assert result.ok, messages(result)

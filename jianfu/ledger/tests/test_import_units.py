@@ -32,7 +32,9 @@ def test_reimporting_units_changes_nothing_and_a_changed_type_is_an_update(db):
     again = run_import("units", units(*rows), filename="u.csv")
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     assert Unit.objects.count() == 2
-    changed = run_import("units", units(["示范区", "区", "", ""], ["青山镇", "街道", "示范区", "青山"]), filename="u.csv")
+    changed = run_import(
+        "units", units(["示范区", "区", "", ""], ["青山镇", "街道", "示范区", "青山"]), filename="u.csv"
+    )
     assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 1)
     assert Unit.objects.get(name="青山镇").kind == UnitKind.STREET
 
