@@ -86,7 +86,9 @@ def is_negated(norm: Normalised, start: int, end: int, lex: Lexicon) -> bool:
     window = text[lo:end]
     for word in lex.negation:
         pos = window.find(word)
-        while pos != -1:
+        # A negation must begin before the phrase ("不打分" negates "打分"); one that
+        # is part of the phrase itself ("不再另行发文") negates nothing.
+        while pos != -1 and lo + pos < start:
             tail = text[lo + pos :]
             if not any(tail.startswith(exc) for exc in lex.negation_exception):
                 return True
