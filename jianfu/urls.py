@@ -8,5 +8,6 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("jianfu.api.urls")),
+    path("", include("jianfu.channel.urls")),
     path("", include("jianfu.web.urls")),
 ]
