@@ -16,4 +16,5 @@ api = NinjaAPI(
 # Routers are registered here, one line each:
 # api.add_router("/v1/", "jianfu.api.review.router")
 api.add_router("/v1/", "jianfu.api.review.router")
+api.add_router("/v1/", "jianfu.api.channel.router")
 api.add_router("/v1/", "jianfu.api.stats.router")
