@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("jianfu.api.urls")),
     path("", include("jianfu.channel.urls")),
+    path("", include("jianfu.reports.urls")),
     path("", include("jianfu.web.urls")),
 ]

@@ -97,3 +97,20 @@ def figure_label(key: str) -> str:
 
 def code_label(code: str) -> str:
     return CODE_LABELS.get(code, code)
+
+
+PARAM_LABELS = {
+    "document_read_hours": ("发文", "阅读、传达一份文件（小时）"),
+    "document_hours_per_1000_chars": ("发文", "每千字增加（小时）"),
+    "document_report_back_hours": ("发文", "要求书面报送贯彻落实情况（小时）"),
+    "meeting_travel_minutes_onsite": ("会议", "现场会议往返路程（分钟）"),
+    "meeting_materials_hours": ("会议", "要求准备汇报材料（小时）"),
+    "inspection_preparation_hours": ("督查检查考核", "迎检准备（小时）"),
+    "inspection_hours_per_onsite_day": ("督查检查考核", "每个现场检查日（小时）"),
+    "inspection_default_onsite_days": ("督查检查考核", "未填现场天数时按（天）"),
+    "data_request_hours_per_field": ("报表", "每个字段（小时，0.05即3分钟）"),
+    "task_hours_if_missing": ("属地任务", "发起单位未填预计工时时按（小时）"),
+    "campus_hours": ("进校园", "每次活动（小时）"),
+    "award_hours": ("评比创建", "每个周期（小时）"),
+    "app_working_days_per_year": ("政务应用", "每年工作日（天），每日占用分钟÷60×工作日，按期间折算"),
+}

@@ -1,0 +1,190 @@
+"""The dashboard, its drill-down lists and the methods page: read-only, for
+leaders and the office. Thin: parse the period, call the meter, render."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from jianfu.ledger.choices import Kind, Status
+from jianfu.ledger.models import Item
+from jianfu.meter.hours import DEFAULTS
+from jianfu.meter.periods import Period, PeriodError, default_period, describe, parse_period
+from jianfu.meter.selectors import COUNTED_STATUSES, counted_items, monthly_counts
+from jianfu.meter.service import meter_params, period_stats
+from jianfu.org.models import Unit
+from jianfu.reports import dashboard as dash
+from jianfu.reports import writers
+from jianfu.reports.labels import CODE_LABELS, KIND_LABELS, PARAM_LABELS, VERDICT_LABELS, figure_label
+from jianfu.reports.permissions import can_view_stats
+
+PAGE_SIZE = 50
+
+
+def _require(request: HttpRequest) -> None:
+    if not can_view_stats(request.user):
+        raise PermissionDenied("统计看板仅供领导、减负办和系统管理员查看。")
+
+
+def _period(request: HttpRequest) -> Period:
+    text = (request.GET.get("period_text") or request.GET.get("period") or "").strip()
+    if not text:
+        return default_period(timezone.localdate())
+    try:
+        return parse_period(text)
+    except PeriodError as exc:
+        messages.error(request, str(exc))
+        return default_period(timezone.localdate())
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require(request)
+    period = _period(request)
+    stats = period_stats(period)
+    monthly = monthly_counts(period.end.year)
+    issuer_ids = {row[1] for row in monthly}
+    names = dict(Unit.objects.filter(pk__in=issuer_ids).values_list("id", "name"))
+    base = reverse("reports:items")
+    context = {
+        "period": period,
+        "period_words": describe(period),
+        "previous": stats.previous,
+        "cards": dash.figure_cards(stats, base),
+        "charts": dash.chart_data(stats, monthly, names, base),
+        "choices": dash.period_choices(timezone.localdate()),
+        "top_units": stats.details["top_units"],
+        "details": stats.details,
+        "drill": base,
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+def _items_for(period: Period, figure: str, which: str):
+    """(queryset, hours per item or None, heading) for a figure of the dashboard."""
+    window = period if which == "current" else period.year_earlier()
+    if figure == "items":
+        return counted_items().filter(date__gte=window.start, date__lte=window.end), None, "下发事项"
+    if figure == "quota":
+        qs = Item.objects.filter(
+            year=period.end.year, status__in=(Status.APPROVED, *COUNTED_STATUSES), is_upper_level=False
+        )
+        return qs, None, f"{period.end.year}年计入年度总量的事项"
+    stats = period_stats(period, keep_members=True)
+    if figure not in stats.members and figure not in stats.figures:
+        raise Http404("没有这个指标。")
+    ids = stats.members.get(figure, {}).get(which, [])
+    if figure.startswith("finding:"):
+        heading = f"审核发现“{CODE_LABELS.get(figure[8:], figure[8:])}”的事项"
+    elif figure.startswith("verdict:"):
+        heading = f"审核结论为“{VERDICT_LABELS.get(figure[8:], figure[8:])}”的事项"
+    else:
+        heading = figure_label(figure)
+    return Item.objects.filter(pk__in=ids), stats.item_hours.get(which, {}), heading
+
+
+@login_required
+def drilldown(request: HttpRequest) -> HttpResponse:
+    """The items behind a number: figure (+ kind, unit, issuer, month) for the period or a year earlier."""
+    _require(request)
+    period = _period(request)
+    figure = request.GET.get("figure", "items")
+    which = "previous" if request.GET.get("which") == "previous" else "current"
+    qs, hours, heading = _items_for(period, figure, which)
+    window = period if which == "current" else period.year_earlier()
+    filters = []
+    kind = request.GET.get("kind", "")
+    if kind in KIND_LABELS:
+        qs = qs.filter(kind=kind)
+        filters.append(f"类型：{KIND_LABELS[kind]}")
+    issuer = request.GET.get("issuer", "")
+    if issuer.isdigit():
+        qs = qs.filter(issuer_id=int(issuer))
+        filters.append(f"发起单位：{Unit.objects.filter(pk=int(issuer)).values_list('name', flat=True).first()}")
+    unit = request.GET.get("unit", "")
+    if unit.isdigit():
+        # The items that landed on the unit: targeted at it, or at all grassroots units.
+        qs = qs.filter(Q(target_links__unit_id=int(unit)) | Q(targets_all=True)).distinct()
+        filters.append(f"对象单位：{Unit.objects.filter(pk=int(unit)).values_list('name', flat=True).first()}")
+    month = request.GET.get("month", "")
+    if month:
+        try:
+            first = dt.date.fromisoformat(f"{month}-01")
+        except ValueError:
+            messages.error(request, f"月份“{month}”格式应为 2025-10。")
+        else:
+            last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+            qs = qs.filter(date__gte=first, date__lte=last)
+            window = Period(month, first, last)
+            filters.append(f"月份：{month}")
+    qs = qs.select_related("issuer").order_by("-date", "-pk")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"item": item, "hours": round(hours[item.pk], 2) if hours and item.pk in hours else None} for item in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reports/items.html",
+        {
+            "heading": heading,
+            "period": period,
+            "window": window,
+            "which": which,
+            "filters": filters,
+            "page": page,
+            "rows": rows,
+            "show_hours": hours is not None,
+            "query": query.urlencode(),
+            "kinds": Kind.choices,
+        },
+    )
+
+
+@login_required
+def methods(request: HttpRequest) -> HttpResponse:
+    _require(request)
+    params = meter_params()
+    rows = [
+        {
+            "key": key,
+            "kind": PARAM_LABELS.get(key, ("", key))[0],
+            "label": PARAM_LABELS.get(key, ("", key))[1],
+            "value": params[key],
+            "default": value,
+            "changed": params[key] != value,
+        }
+        for key, value in DEFAULTS.items()
+        if key != "demand_costs"
+    ]
+    demand = [
+        {"code": code, "label": CODE_LABELS.get(code, code), "value": params["demand_costs"].get(code, cost),
+         "default": cost}
+        for code, cost in DEFAULTS["demand_costs"].items()
+    ]  # fmt: skip
+    return render(request, "reports/methods.html", {"rows": rows, "demand": demand})
+
+
+@login_required
+def download(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The same files as `jianfu report`, for the period on screen."""
+    _require(request)
+    if fmt not in ("docx", "xlsx", "json"):
+        raise Http404("没有这种格式。")
+    period = _period(request)
+    stats = period_stats(period, keep_members=(fmt == "xlsx"))
+    data = {"docx": writers.to_docx, "xlsx": writers.to_xlsx, "json": writers.to_json}[fmt](stats)
+    types = {
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "json": "application/json; charset=utf-8",
+    }
+    response = HttpResponse(data, content_type=types[fmt])
+    response["Content-Disposition"] = f'attachment; filename="jianfu-report-{period.label}.{fmt}"'
+    return response
