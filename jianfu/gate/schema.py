@@ -80,6 +80,9 @@ def validate_review(review: Any, body: str) -> list[str]:
     if review["verdict"] not in ("pass", "revise", "block"):
         problems.append(f"bad verdict {review['verdict']!r}")
     severities = set()
+    codes = [f.get("code") for f in review["findings"] if isinstance(f, dict)]
+    if len(codes) != len(set(codes)):
+        problems.append(f"a code appears twice: {codes}")
     for f in review["findings"]:
         if set(f) != {"code", "severity", "message", "evidence", "related"}:
             problems.append(f"finding keys {sorted(f)}")

@@ -94,4 +94,5 @@ def material_based(facts: Facts) -> list[dict]:
     return [finding("MATERIAL_BASED_ASSESSMENT", "warn", message, evidence=facts.evidence(hits))]
 
 
-RULES = [inspection_overlap, inspection_cap, disguised_inspection, material_based]
+# material_based also reviews awards; it is registered once, in the table.
+RULES = [inspection_overlap, inspection_cap, disguised_inspection]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from jianfu.gate import index
 from jianfu.gate.rules import CODES
+from jianfu.gate.schema import validate_review
 from jianfu.gate.service import review_draft
 from jianfu.ledger import services
 from jianfu.ledger.choices import split_list
@@ -78,13 +79,17 @@ def load_drafts() -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def evaluate() -> tuple[dict[str, dict], list[str]]:
-    """Per code: tp, fp, fn, precision, recall; and the mismatching drafts."""
+def evaluate() -> tuple[dict[str, dict], list[str], list[str]]:
+    """Per code: tp, fp, fn, precision, recall; the mismatching drafts; reviews breaking the schema."""
     tp, fp, fn, support = Counter(), Counter(), Counter(), Counter()
-    mismatches = []
+    mismatches, invalid = [], []
     for row in load_drafts():
         expected = set(row["expected"])
-        got = {f["code"] for f in review_draft(row["draft"])["findings"]}
+        result = review_draft(row["draft"])
+        problems = validate_review(result, row["draft"].get("body", ""))
+        if problems:
+            invalid.append(f"{row['id']}: {problems}")
+        got = {f["code"] for f in result["findings"]}
         for code in expected:
             support[code] += 1
         for code in got & expected:
@@ -106,7 +111,7 @@ def evaluate() -> tuple[dict[str, dict], list[str]]:
             "precision": tp[code] / p_den if p_den else 1.0,
             "recall": tp[code] / r_den if r_den else 1.0,
         }
-    return table, mismatches
+    return table, mismatches, invalid
 
 
 def markdown(table: dict[str, dict]) -> str:

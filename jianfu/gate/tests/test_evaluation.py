@@ -24,7 +24,8 @@ def test_evaluation_set_is_large_and_covers_every_code():
 @pytest.mark.django_db
 def test_every_code_reaches_precision_and_recall_of_09():
     load_fixtures()
-    table, mismatches = evaluate()
+    table, mismatches, invalid = evaluate()
+    assert invalid == []
     if os.environ.get("JIANFU_PRINT_EVAL"):
         print("\n" + markdown(table) + "\n" + "\n".join(mismatches))
     weak = {

@@ -180,7 +180,8 @@ def test_research_that_scores_is_a_disguised_inspection(lists):
 
 def test_judging_by_ledgers_is_material_based_assessment(lists):
     data = inspection("2025-12-20", targets=["河西街道"])
-    assert codes({**data, "body": "检查以查阅台账为主。"}) == {"MATERIAL_BASED_ASSESSMENT"}
+    result = review_draft({**data, "body": "检查以查阅台账为主。"})
+    assert [f["code"] for f in result["findings"]] == ["MATERIAL_BASED_ASSESSMENT"]
     assert codes({**data, "body": "采取四不两直方式实地查看。"}) == set()
 
 
