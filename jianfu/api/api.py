@@ -18,3 +18,5 @@ api = NinjaAPI(
 api.add_router("/v1/", "jianfu.api.review.router")
 api.add_router("/v1/", "jianfu.api.channel.router")
 api.add_router("/v1/", "jianfu.api.stats.router")
+api.add_router("/v1/", "jianfu.api.items.router")
+api.add_router("/v1/", "jianfu.api.tokens.router")

@@ -1,6 +1,19 @@
 """Authentication for the API: the browser session (pages use the API too) and,
-for other systems, tokens (added with the token model)."""
+for other systems, tokens (`Authorization: Bearer jf_…`), hashed in `ApiToken`."""
 
-from ninja.security import django_auth
+from ninja.security import HttpBearer, django_auth
 
-api_auth = [django_auth]
+
+class TokenAuth(HttpBearer):
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request, token):
+        from jianfu.api.tokens import authenticate_key
+
+        user = authenticate_key(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api_auth = [django_auth, TokenAuth()]

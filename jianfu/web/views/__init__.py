@@ -1,0 +1,1 @@
+"""Page views, one small module per area."""

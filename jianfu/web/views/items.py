@@ -1,0 +1,221 @@
+"""The ledger search, the item page, and the item form with live gate findings."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from jianfu.gate.service import DraftError, review_draft
+from jianfu.ledger import services
+from jianfu.ledger.choices import Kind, Status
+from jianfu.ledger.lifecycle import LifecycleError
+from jianfu.ledger.models import Item, ItemTarget
+from jianfu.org import permissions as perms
+from jianfu.org.models import AuditEvent, Unit
+from jianfu.web.forms import DecisionForm, IssueForm, ItemForm, MergeForm, draft_from_form, initial_from_item
+from jianfu.web.highlight import mark_evidence, related_ids, side_by_side
+from jianfu.web.search import search_items
+from jianfu.web.views.common import deny_unless, is_htmx, item_for, paginate
+
+FINDING_CODES = (
+    "NOT_IN_PLAN QUOTA_EXCEEDED NEAR_DUPLICATE TRACE_DEMAND PHOTO_VIDEO_DEMAND CHECKIN_DEMAND INSTANT_REPLY_DEMAND "
+    "RANKING_DEMAND TIGHT_DEADLINE HIGH_FREQUENCY MATERIAL_DEMAND PLEDGE_DEMAND VETO_DEMAND LEVEL_UP_DEMAND "
+    "EVASIVE_FORM DOC_TOO_LONG COPIES_UPPER_DOC DEMANDS_IMPLEMENTATION_REPORT MEETING_TOO_LONG ONSITE_WHEN_VIDEO "
+    "MEETING_MERGEABLE PRINCIPAL_ATTENDANCE BODY_ABOLISHED INSPECTION_OVERLAP INSPECTION_CAP DISGUISED_INSPECTION "
+    "MATERIAL_BASED_ASSESSMENT DATA_ALREADY_SHARED DATA_REQUEST_OVERLAP OFF_LIST_TASK UNFUNDED_TASK "
+    "CAMPUS_NOT_WHITELISTED CAMPUS_CAP APP_DUPLICATE_FUNCTION APP_FORCED_USE"
+).split()
+
+
+@login_required
+def item_list(request: HttpRequest) -> HttpResponse:
+    qs, filters = search_items(request.user, request.GET)
+    page = paginate(request, qs)
+    ids = [item.pk for item in page]
+    target_counts: dict[int, int] = {}
+    for link in ItemTarget.objects.filter(item_id__in=ids).values_list("item_id", flat=True):
+        target_counts[link] = target_counts.get(link, 0) + 1
+    rows = [(item, target_counts.get(item.pk, 0)) for item in page]
+    context = {
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "query": filters.querystring(),
+        "kinds": Kind.choices,
+        "statuses": Status.choices,
+        "issuers": Unit.objects.filter(kind__in=("department", "office", "district")).order_by("name"),
+        "units": Unit.objects.grassroots().order_by("kind", "name"),
+        "codes": FINDING_CODES,
+    }
+    template = "web/_item_rows.html" if is_htmx(request) and request.GET.get("partial") else "web/item_list.html"
+    return render(request, template, context)
+
+
+def _history(item: Item):
+    return (
+        AuditEvent.objects.filter(target_type="ledger.item", target_id=str(item.pk))
+        .select_related("actor")
+        .order_by("at", "pk")
+    )
+
+
+def _changes(event: AuditEvent) -> list[tuple[str, object, object]]:
+    """Field-by-field what an update changed, with the field's Chinese name."""
+    before, after = event.before or {}, event.after or {}
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return []
+    out = []
+    for key in sorted(set(before) | set(after)):
+        if before.get(key) != after.get(key) and key in after:
+            try:
+                label = Item._meta.get_field(key).verbose_name
+            except Exception:  # noqa: BLE001 - a key that is not a field (targets) keeps its name
+                label = {"targets": "对象单位"}.get(key, key)
+            out.append((str(label), before.get(key, ""), after.get(key)))
+    return out
+
+
+def _comparisons(item: Item, review: dict) -> list[dict]:
+    ids = related_ids(review)[:3]
+    others = {o.pk: o for o in Item.objects.filter(pk__in=ids).select_related("issuer")}
+    out = []
+    for pk in ids:
+        other = others.get(pk)
+        if other is None:
+            continue
+        left, right, ratio = side_by_side(item.body, other.body)
+        out.append({"other": other, "left": left, "right": right, "ratio": ratio})
+    return out
+
+
+@login_required
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = item_for(request.user, pk)
+    actions = perms.item_actions(request.user, item)
+    review = item.latest_review
+    review_data = {"findings": review.findings, "verdict": review.verdict} if review else {"findings": []}
+    history = [(event, _changes(event)) for event in _history(item)]
+    context = {
+        "item": item,
+        "actions": actions,
+        "review": review,
+        "segments": mark_evidence(item.body, review_data["findings"]),
+        "comparisons": _comparisons(item, review_data) if review else [],
+        "history": history,
+        "decisions": item.decisions.select_related("by", "merge_target"),
+        "targets": [link.unit for link in item.target_links.select_related("unit")],
+        "decision_form": DecisionForm(initial={"expected_status": item.status}),
+        "merge_form": MergeForm(initial={"expected_status": item.status}),
+        "issue_form": IssueForm(initial={"number": item.number}),
+        "needs_signoff": item.issuer.requires_head_signoff and item.signed_off_by_id is None,
+        "merged_items": item.merged_items.all(),
+    }
+    return render(request, "web/item_detail.html", context)
+
+
+def _issuer(user) -> Unit:
+    return Unit.objects.get(pk=perms.creatable_issuer_id(user))
+
+
+@login_required
+def item_new(request: HttpRequest) -> HttpResponse:
+    deny_unless(perms.can_create_item(request.user), "只有部门经办人可以新建事项。")
+    issuer = _issuer(request.user)
+    if request.method == "POST":
+        form = ItemForm(request.POST, issuer=issuer)
+        if form.is_valid():
+            item = services.create_item(
+                by=request.user, issuer=issuer, targets=form.target_units(), **form.service_fields()
+            )
+            messages.success(request, f"已保存草稿“{item.title}”。")
+            return redirect("item_detail", pk=item.pk)
+        messages.error(request, "表单有误，请按提示修改后再保存（已填内容保留）。")
+    else:
+        kind = request.GET.get("kind") if request.GET.get("kind") in Kind.values else Kind.DOCUMENT
+        form = ItemForm(issuer=issuer, initial={"kind": kind})
+    return render(request, "web/item_form.html", {"form": form, "issuer": issuer, "item": None})
+
+
+@login_required
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = item_for(request.user, pk)
+    deny_unless(perms.can_edit_item(request.user, item), "只有本部门经办人可以修改草稿或被退回的事项。")
+    if request.method == "POST":
+        form = ItemForm(request.POST, issuer=item.issuer)
+        if form.is_valid():
+            try:
+                services.update_item(item=item, by=request.user, targets=form.target_units(), **form.service_fields())
+            except LifecycleError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "已保存修改。")
+                return redirect("item_detail", pk=item.pk)
+        else:
+            messages.error(request, "表单有误，请按提示修改后再保存（已填内容保留）。")
+    else:
+        form = ItemForm(issuer=item.issuer, initial=initial_from_item(item))
+    return render(request, "web/item_form.html", {"form": form, "issuer": item.issuer, "item": item})
+
+
+@login_required
+@require_POST
+def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = item_for(request.user, pk)
+    deny_unless(perms.can_delete_item(request.user, item), "只有本部门经办人可以删除草稿。")
+    title = item.title
+    try:
+        services.delete_item(item=item, by=request.user)
+    except LifecycleError as exc:
+        messages.error(request, str(exc))
+        return redirect("item_detail", pk=pk)
+    messages.success(request, f"已删除“{title}”。")
+    return redirect("item_list")
+
+
+@login_required
+def kind_fields(request: HttpRequest) -> HttpResponse:
+    """htmx: the fields of the chosen kind, keeping what was typed."""
+    deny_unless(perms.can_create_item(request.user))
+    data = request.POST if request.method == "POST" else request.GET
+    form = ItemForm(data, issuer=_issuer(request.user))
+    return render(request, "web/_kind_fields.html", {"form": form, "quiet": True})
+
+
+@login_required
+@require_POST
+def live_review(request: HttpRequest) -> HttpResponse:
+    """htmx: the gate's findings for the form as typed so far."""
+    user = request.user
+    item = None
+    item_id = request.POST.get("item_id")
+    if item_id and item_id.isdigit():
+        item = item_for(user, int(item_id))
+        deny_unless(perms.can_edit_item(user, item))
+        issuer = item.issuer
+    else:
+        deny_unless(perms.can_create_item(user))
+        issuer = _issuer(user)
+    form = ItemForm(request.POST, issuer=issuer)
+    draft = draft_from_form(form, issuer)
+    context: dict = {"review": None, "error": ""}
+    if draft is None:
+        context["error"] = "填写标题后，这里会实时显示前置审核的发现。"
+    else:
+        try:
+            review = review_draft(draft, exclude_id=item.pk if item else None)
+        except DraftError as exc:
+            context["error"] = str(exc)
+        else:
+            body = draft.get("body") or ""
+            context["review"] = review
+            context["segments"] = mark_evidence(body, review["findings"])
+            ids = related_ids(review)[:2]
+            others = {o.pk: o for o in Item.objects.filter(pk__in=ids).select_related("issuer")}
+            comparisons = []
+            for pk in ids:
+                if pk in others:
+                    left, right, ratio = side_by_side(body, others[pk].body)
+                    comparisons.append({"other": others[pk], "left": left, "right": right, "ratio": ratio})
+            context["comparisons"] = comparisons
+    return render(request, "web/_review.html", context)
