@@ -22,11 +22,12 @@ from django.db import connection
 from jianfu.gate.similarity import store
 from jianfu.gate.similarity import text as T
 from jianfu.gate.similarity.models import Signature
+from jianfu.gate.similarity.rows import normalise_field
 from jianfu.gate.similarity.text import item_text  # noqa: F401  (re-exported for the gate)
 
 LIVE = ("approved", "issued")
 CANDIDATES = 200  # band-hit candidates considered, most hits first
-ESTIMATE_MARGIN = 0.1  # ≈ 2 standard deviations of a 128-permutation estimate
+ESTIMATE_MARGIN = 0.1  # ≈ 2.5 standard deviations of a 192-permutation estimate
 UPPER_CANDIDATES = 20
 
 
@@ -48,10 +49,35 @@ class FieldOverlap:
     shared: list[str] = field(default_factory=list)  # the draft's field names, as the draft wrote them
 
 
+_recent: dict[tuple[str, int], T.Analysis] = {}
+_RECENT_MAX = 16
+
+
+def _analysis(text: str, fingerprint: int, stop: np.ndarray) -> T.Analysis:
+    """The gate asks about one draft several times (every kind, the meetings of
+    the week, upper documents): hash it once. Keyed by the stop-set fingerprint."""
+    key = (text, fingerprint)
+    found = _recent.get(key)
+    if found is None:
+        found = T.analyse(text, stop)
+        if len(_recent) >= _RECENT_MAX:
+            try:
+                _recent.pop(next(iter(_recent)))
+            except (KeyError, RuntimeError, StopIteration):  # another thread got there first
+                pass
+        _recent[key] = found
+    return found
+
+
+def analyse(text: str) -> T.Analysis:
+    """Shingles, hashes and signature of a text with the index's current stop grams."""
+    fingerprint, stop = store.stop_keys()
+    return _analysis(text or "", fingerprint, stop)
+
+
 def signature(text: str) -> np.ndarray:
     """MinHash signature of a text with the index's current stop grams."""
-    _version, stop = store.stop_keys()
-    return T.analyse(text, stop).sig
+    return analyse(text).sig
 
 
 def _item_table() -> str:
@@ -68,6 +94,20 @@ def _fetch(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def _hits_sql(table: str, column: str, n_keys: int, where: list[str], limit: int) -> str:
+    """Items with the most postings among the keys, filtered on the live ledger row.
+
+    The postings are grouped first and the ledger is joined per candidate
+    (CROSS JOIN fixes that loop order on SQLite, whose planner would otherwise
+    start from the ledger's status index and read every live item)."""
+    conditions = " AND ".join(["i.id = c.item_id", *where])
+    return (
+        f"SELECT c.item_id, c.hits FROM (SELECT item_id, COUNT(*) AS hits FROM {table} "  # noqa: S608
+        f"WHERE {column} IN ({_marks(range(n_keys))}) GROUP BY item_id) c CROSS JOIN {_item_table()} i "
+        f"WHERE {conditions} ORDER BY c.hits DESC, c.item_id LIMIT {int(limit)}"
+    )
 
 
 def _texts(ids: Iterable[int]) -> dict[int, tuple]:
@@ -96,13 +136,13 @@ def find_similar(
     `similarity` is calibrated (text.calibrate): ≥ 0.6 means a near-duplicate
     worth merging. Upper-level documents are left out unless `include_upper`
     (copying them is find_upper_containment's business)."""
-    _version, stop = store.stop_keys()
-    draft = T.analyse(text or "", stop)
+    fingerprint, stop = store.stop_keys()
+    draft = _analysis(text or "", fingerprint, stop)
     buckets = sorted(set(T.band_keys(draft.sig)))
     statuses = list(statuses or ())
     if not buckets or not statuses or limit <= 0:
         return []
-    where = [f"b.bucket IN ({_marks(buckets)})", f"i.status IN ({_marks(statuses)})"]
+    where = [f"i.status IN ({_marks(statuses)})"]
     params: list = [*buckets, *statuses]
     if not include_upper:
         where.append("i.is_upper_level = %s")
@@ -123,11 +163,7 @@ def find_similar(
     if exclude:
         where.append(f"i.id NOT IN ({_marks(exclude)})")
         params.extend(exclude)
-    sql = (
-        f"SELECT b.item_id FROM similarity_band b JOIN {_item_table()} i ON i.id = b.item_id "  # noqa: S608
-        f"WHERE {' AND '.join(where)} GROUP BY b.item_id ORDER BY COUNT(*) DESC, b.item_id LIMIT {CANDIDATES}"
-    )
-    candidates = [r[0] for r in _fetch(sql, params)]
+    candidates = [r[0] for r in _fetch(_hits_sql("similarity_band", "bucket", len(buckets), where, CANDIDATES), params)]
     if not candidates:
         return []
 
@@ -158,16 +194,12 @@ def find_similar(
 def find_upper_containment(text: str, *, limit: int = 5, min_share: float = 0.3) -> list[Match]:
     """Registered upper-level documents that contain the draft, by the share of the
     draft's content found in each (≥ 0.7: "以文件落实文件"), largest first."""
-    _version, stop = store.stop_keys()
-    draft = T.analyse(text or "", stop)
+    fingerprint, stop = store.stop_keys()
+    draft = _analysis(text or "", fingerprint, stop)
     samples = sorted(set(T.upper_samples(draft.hashes)))
     if not samples or limit <= 0:
         return []
-    sql = (
-        f"SELECT g.item_id, COUNT(*) FROM similarity_uppergram g JOIN {_item_table()} i ON i.id = g.item_id "  # noqa: S608
-        f"WHERE g.gram IN ({_marks(samples)}) AND i.is_upper_level = %s "
-        f"GROUP BY g.item_id ORDER BY COUNT(*) DESC, g.item_id LIMIT {UPPER_CANDIDATES}"
-    )
+    sql = _hits_sql("similarity_uppergram", "gram", len(samples), ["i.is_upper_level = %s"], UPPER_CANDIDATES)
     rows = _fetch(sql, [*samples, True])
     # The sampled share estimates containment; keep those that could reach min_share.
     floor = max(0.0, min_share - 0.15)
@@ -190,29 +222,25 @@ def find_field_overlap(
 ) -> list[FieldOverlap]:
     """Data requests that already ask for the draft's fields, largest overlap first.
 
-    Field names are compared normalised (store.normalise_field: full/half
+    Field names are compared normalised (normalise_field: full/half
     width, spaces, punctuation and bracketed units do not matter)."""
     by_name: dict[str, str] = {}
     for f in fields or ():
-        name = store.normalise_field(f)
+        name = normalise_field(f)
         if name and name not in by_name:
             by_name[name] = str(f).strip()
     statuses = list(statuses or ())
     if not by_name or not statuses or limit <= 0:
         return []
     names = sorted(by_name)
-    where = [f"f.name IN ({_marks(names)})", f"i.status IN ({_marks(statuses)})", "i.kind = %s"]
+    where = [f"i.status IN ({_marks(statuses)})", "i.kind = %s"]
     params: list = [*names, *statuses, "data_request"]
     exclude = sorted({int(i) for i in exclude_ids})
     if exclude:
         where.append(f"i.id NOT IN ({_marks(exclude)})")
         params.extend(exclude)
     table = _item_table()
-    sql = (
-        f"SELECT f.item_id FROM similarity_fieldname f JOIN {table} i ON i.id = f.item_id "  # noqa: S608
-        f"WHERE {' AND '.join(where)} GROUP BY f.item_id ORDER BY COUNT(*) DESC, f.item_id LIMIT {int(limit)}"
-    )
-    ids = [r[0] for r in _fetch(sql, params)]
+    ids = [r[0] for r in _fetch(_hits_sql("similarity_fieldname", "name", len(names), where, int(limit)), params)]
     if not ids:
         return []
     shared: dict[int, list[str]] = {i: [] for i in ids}

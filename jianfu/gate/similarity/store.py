@@ -7,11 +7,12 @@ index rows change together or not at all.
 
 import hashlib
 import logging
-import re
+import multiprocessing
+import os
 import secrets
-import unicodedata
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 from django.db import connection, transaction
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from jianfu.gate.similarity import text as T
 from jianfu.gate.similarity.models import IndexState, Signature, StopGram
+from jianfu.gate.similarity.rows import ItemRows, rows_for, rows_for_batch
 
 logger = logging.getLogger(__name__)
 
@@ -26,10 +28,11 @@ BATCH = 2000
 ROWS_PER_INSERT = 400  # 2 params a row: far under every backend's parameter limit
 # Stop grams are measured on an evenly spaced sample of the ledger; below
 # MIN_SAMPLE items document frequencies say nothing and none are kept.
-SAMPLE_SIZE = 20000
+SAMPLE_SIZE = 5000
 MIN_SAMPLE = 200
 STOP_DF = 0.10  # a gram in ≥ 10% of items identifies none of them
 MAX_STOP_GRAMS = 20000
+POOL_MIN = 10000  # items from which `rebuild` computes signatures in worker processes
 
 _ITEM_COLUMNS = ("id", "kind", "title", "body", "is_upper_level", "fields")
 
@@ -65,65 +68,6 @@ def stop_keys() -> tuple[int, np.ndarray]:
     return fingerprint, keys
 
 
-# --------------------------------------------------------------------------- fields
-
-_FIELD_UNIT_RE = re.compile(r"[（(][^）)]{0,12}[）)]")
-_FIELD_DROP_RE = re.compile(r"[^\w]|_")
-
-
-def normalise_field(name: str) -> str:
-    """户籍人口数（人） → 户籍人口数: NFKC, units in brackets, spaces and punctuation dropped."""
-    name = unicodedata.normalize("NFKC", str(name or "")).lower()
-    name = _FIELD_UNIT_RE.sub("", name)
-    return _FIELD_DROP_RE.sub("", name)[:100]
-
-
-def field_names(fields: Iterable) -> list[str]:
-    names = (normalise_field(f) for f in fields or ())
-    return sorted({n for n in names if n})
-
-
-# --------------------------------------------------------------------------- rows
-
-
-@dataclass(frozen=True, slots=True)
-class ItemRows:
-    item_id: int
-    digest: int
-    sig: np.ndarray
-    buckets: list[int]
-    upper: list[int]  # sampled grams, only for upper-level documents
-    fields: list[str]  # only for data requests
-
-
-def _digest(text: str, is_upper: bool, fields: Sequence[str], fingerprint: int) -> int:
-    h = hashlib.blake2b(digest_size=8)
-    h.update(f"{fingerprint}|{int(is_upper)}|{'|'.join(fields)}|".encode())
-    h.update(text.encode())
-    return int.from_bytes(h.digest(), "big", signed=True)
-
-
-def rows_for(row: tuple, stop: np.ndarray, fingerprint: int, *, known_digest: int | None = None) -> ItemRows | None:
-    """Index rows for one ledger row (id, kind, title, body, is_upper_level, fields);
-    None when `known_digest` shows nothing that matters has changed."""
-    item_id, kind, title, body, is_upper, fields = row
-    text = T.item_text(title, body)
-    names = field_names(fields) if kind == "data_request" and isinstance(fields, list) else []
-    digest = _digest(text, is_upper, names, fingerprint)
-    if known_digest is not None and digest == known_digest:
-        return None
-    analysis = T.analyse(text, stop)
-    return ItemRows(
-        item_id=item_id,
-        digest=digest,
-        sig=analysis.sig,
-        # set(): two bands hashing to one 32-bit bucket must not collide on the key
-        buckets=sorted(set(T.band_keys(analysis.sig))),
-        upper=sorted(set(T.upper_samples(analysis.hashes))) if is_upper else [],
-        fields=names,
-    )
-
-
 def _insert(cursor, table: str, columns: str, rows: list[tuple]) -> None:
     if not rows:
         return
@@ -138,26 +82,16 @@ def _insert(cursor, table: str, columns: str, rows: list[tuple]) -> None:
 def _write(items: list[ItemRows]) -> None:
     if not items:
         return
+    # Sorted by key: inserts walk each primary-key b-tree in order.
     bands = sorted((b, it.item_id) for it in items for b in it.buckets)
     upper = sorted((g, it.item_id) for it in items for g in it.upper)
     fields = sorted((f, it.item_id) for it in items for f in it.fields)
+    signatures = [(it.item_id, it.digest, it.sig, bool(it.upper), bool(it.fields)) for it in items]
     with connection.cursor() as cursor:
         _insert(cursor, "similarity_band", "bucket, item_id", bands)
         _insert(cursor, "similarity_uppergram", "gram, item_id", upper)
         _insert(cursor, "similarity_fieldname", "name, item_id", fields)
-    Signature.objects.bulk_create(
-        [
-            Signature(
-                item_id=it.item_id,
-                digest=it.digest,
-                sig=T.signature_bytes(it.sig),
-                is_upper=bool(it.upper),
-                has_fields=bool(it.fields),
-            )
-            for it in items
-        ],
-        batch_size=500,
-    )
+        _insert(cursor, "similarity_signature", "item_id, digest, sig, is_upper, has_fields", signatures)
 
 
 def _erase(signatures: list[tuple[int, bytes, bool, bool]]) -> None:
@@ -264,7 +198,13 @@ def _new_token(old: int) -> int:
             return token
 
 
-def rebuild(*, batch: int = BATCH, progress: Callable[[int, int], None] | None = None) -> dict:
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def rebuild(
+    *, batch: int = BATCH, progress: Callable[[int, int], None] | None = None, workers: int | None = None
+) -> dict:
     """Rebuild the whole index from the ledger (`jianfu reindex`).
 
     First measures the stop grams, then empties the index and loads every item
@@ -275,6 +215,9 @@ def rebuild(*, batch: int = BATCH, progress: Callable[[int, int], None] | None =
 
     stop_grams, sampled = measure_stop_grams()
     total = Item.objects.count()
+    if workers is None:
+        # Worker processes pay off only when there is enough to compute.
+        workers = default_workers() if total >= POOL_MIN else 1
     with transaction.atomic():
         with connection.cursor() as cursor:
             for table in ("similarity_band", "similarity_uppergram", "similarity_fieldname", "similarity_signature"):
@@ -289,15 +232,51 @@ def rebuild(*, batch: int = BATCH, progress: Callable[[int, int], None] | None =
         state.built_at = timezone.now()
         state.save()
     fingerprint, stop = stop_keys()
-    done = last = 0
+    done = 0
+    for count, computed in _computed(_ledger_batches(batch), stop, fingerprint, workers=workers):
+        with transaction.atomic():
+            _write(computed)
+        done += count
+        if progress:
+            progress(done, total)
+    return {"items": done, "stop_grams": int(stop_grams.size), "sampled": sampled, "workers": workers}
+
+
+def _ledger_batches(batch: int) -> Iterator[list[tuple]]:
+    from jianfu.ledger.models import Item
+
+    last = 0
     while True:
         rows = list(Item.objects.filter(pk__gt=last).order_by("pk").values_list(*_ITEM_COLUMNS)[:batch])
         if not rows:
-            break
+            return
         last = rows[-1][0]
-        with transaction.atomic():
-            _write([r for r in (rows_for(row, stop, fingerprint) for row in rows) if r is not None])
-        done += len(rows)
-        if progress:
-            progress(done, total)
-    return {"items": done, "stop_grams": int(stop_grams.size), "sampled": sampled}
+        yield rows
+
+
+def _computed(
+    batches: Iterator[list[tuple]], stop: np.ndarray, fingerprint: int, *, workers: int
+) -> Iterator[tuple[int, list[ItemRows]]]:
+    """(ledger rows read, index rows) per batch. With workers > 1 the signatures
+    of the next batch are computed in worker processes while this process
+    writes. Workers are forked (spawning would re-run the caller's __main__)
+    and do pure NumPy work: they never use the inherited database connection,
+    and forked pool workers leave through os._exit, so they never close it."""
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for rows in batches:
+            yield len(rows), rows_for_batch(rows, stop, fingerprint)
+        return
+    pending: deque = deque()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for rows in batches:
+            step = max(1, -(-len(rows) // workers))
+            futures = [
+                pool.submit(rows_for_batch, rows[i : i + step], stop, fingerprint) for i in range(0, len(rows), step)
+            ]
+            pending.append((len(rows), futures))
+            if len(pending) > 1:
+                count, done = pending.popleft()
+                yield count, [r for f in done for r in f.result()]
+        while pending:
+            count, done = pending.popleft()
+            yield count, [r for f in done for r in f.result()]

@@ -13,10 +13,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--batch", type=int, default=store.BATCH, help="每批事项数（默认 %(default)s）")
+        parser.add_argument(
+            "--workers", type=int, default=None, help="计算签名的进程数（默认：事项多时按 CPU 核数，否则 1）"
+        )
 
-    def handle(self, *args, batch: int, **options):
+    def handle(self, *args, batch: int, workers: int | None, **options):
         if batch < 1:
             raise CommandError(f"--batch 须为正整数，收到 {batch}")
+        if workers is not None and workers < 1:
+            raise CommandError(f"--workers 须为正整数，收到 {workers}")
         started = time.perf_counter()
         if sys.stdout.isatty():
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -29,7 +34,7 @@ class Command(BaseCommand):
                     batch=batch, progress=lambda done, total: bar.update(task, completed=done, total=total)
                 )
         else:
-            result = store.rebuild(batch=batch)
+            result = store.rebuild(batch=batch, workers=workers)
         seconds = time.perf_counter() - started
         rate = result["items"] / seconds if seconds > 0 else 0.0
         self.stdout.write(

@@ -12,6 +12,7 @@ from jianfu.gate.similarity import store
 from jianfu.gate.similarity.models import IndexState, Signature, StopGram
 from jianfu.gate.similarity.search import find_field_overlap, find_similar, find_upper_containment, item_text
 from jianfu.gate.similarity.tests.corpus import TOPICS, make_notice
+from jianfu.gate.similarity.text import BANDS
 from jianfu.ledger import services
 from jianfu.ledger.models import Item
 from jianfu.testing import make_item
@@ -45,7 +46,7 @@ def test_creating_an_item_indexes_it_on_commit(district, on_commit):
     with on_commit():
         item = make_item(issuer=district["dept_a"], title=title, body=body)
     assert Signature.objects.filter(item_id=item.pk).exists()
-    assert len(index_rows()["band"]) == 42
+    assert len(index_rows()["band"]) == BANDS
     assert find_similar(item_text(title, body))[0].id == item.pk
 
 
@@ -66,7 +67,7 @@ def test_editing_a_draft_replaces_its_index_rows(district, personas, on_commit):
     drafts = ("draft",)
     assert find_similar(item_text(old_title, old_body), statuses=drafts, min_similarity=0.6) == []
     assert [m.id for m in find_similar(item_text(new_title, new_body), statuses=drafts)] == [item.pk]
-    assert len(index_rows()["band"]) == 42
+    assert len(index_rows()["band"]) == BANDS
 
 
 def test_deleting_a_draft_removes_its_index_rows(district, personas, on_commit):
@@ -174,3 +175,11 @@ def test_reindex_learns_the_ledgers_stock_phrases_and_ignores_them(district, mon
     # Signatures were rebuilt with the new stop grams, so copies are still found.
     title, body = make_notice(TOPIC_NAMES[0], seed=0)
     assert find_similar(item_text(title, stock + body))[0].similarity == 1.0
+
+
+def test_reindex_with_worker_processes_writes_the_same_rows(district):
+    _small_ledger(district)
+    store.rebuild(workers=1, batch=3)
+    serial = index_rows()
+    store.rebuild(workers=2, batch=3)
+    assert index_rows() == serial

@@ -1,0 +1,74 @@
+"""Index rows of one ledger item, computed from plain data only.
+
+No Django here: `jianfu reindex` computes these in worker processes.
+"""
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from jianfu.gate.similarity import text as T
+
+# --------------------------------------------------------------------------- fields
+
+_FIELD_UNIT_RE = re.compile(r"[（(][^）)]{0,12}[）)]")
+_FIELD_DROP_RE = re.compile(r"[^\w]|_")
+
+
+def normalise_field(name: str) -> str:
+    """户籍人口数（人） → 户籍人口数: NFKC, units in brackets, spaces and punctuation dropped."""
+    name = unicodedata.normalize("NFKC", str(name or "")).lower()
+    name = _FIELD_UNIT_RE.sub("", name)
+    return _FIELD_DROP_RE.sub("", name)[:100]
+
+
+def field_names(fields: Iterable) -> list[str]:
+    names = (normalise_field(f) for f in fields or ())
+    return sorted({n for n in names if n})
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRows:
+    item_id: int
+    digest: int
+    sig: bytes  # the stored form of the MinHash signature
+    buckets: list[int]
+    upper: list[int]  # sampled grams, only for upper-level documents
+    fields: list[str]  # only for data requests
+
+
+def _digest(text: str, is_upper: bool, fields: Sequence[str], fingerprint: int) -> int:
+    h = hashlib.blake2b(digest_size=8)
+    h.update(f"{fingerprint}|{int(is_upper)}|{'|'.join(fields)}|".encode())
+    h.update(text.encode())
+    return int.from_bytes(h.digest(), "big", signed=True)
+
+
+def rows_for(row: tuple, stop: np.ndarray, fingerprint: int, *, known_digest: int | None = None) -> ItemRows | None:
+    """Index rows for one ledger row (id, kind, title, body, is_upper_level, fields);
+    None when `known_digest` shows nothing that matters has changed."""
+    item_id, kind, title, body, is_upper, fields = row
+    text = T.item_text(title, body)
+    names = field_names(fields) if kind == "data_request" and isinstance(fields, list) else []
+    digest = _digest(text, is_upper, names, fingerprint)
+    if known_digest is not None and digest == known_digest:
+        return None
+    analysis = T.analyse(text, stop)
+    return ItemRows(
+        item_id=item_id,
+        digest=digest,
+        sig=T.signature_bytes(analysis.sig),
+        # set(): two bands hashing to one 32-bit bucket must not collide on the key
+        buckets=sorted(set(T.band_keys(analysis.sig))),
+        upper=sorted(set(T.upper_samples(analysis.hashes))) if is_upper else [],
+        fields=names,
+    )
+
+
+def rows_for_batch(rows: list[tuple], stop: np.ndarray, fingerprint: int) -> list[ItemRows]:
+    """rows_for over a batch (the unit of work a reindex worker receives)."""
+    return [r for r in (rows_for(row, stop, fingerprint) for row in rows) if r is not None]
