@@ -266,3 +266,51 @@ def test_data_request_repeating_a_live_request_overlaps(lists):
 def test_office_can_change_a_severity(lists):
     set_setting(key="gate.severities", value={"MEETING_TOO_LONG": "block"}, by=None)
     assert review_draft(meeting(meeting={"duration_minutes": 120}))["verdict"] == "block"
+
+
+UPPER = (
+    "各区县人民政府，市直有关部门：为进一步强化安全生产责任落实，现提出如下意见。"
+    "一、强化党政领导责任。地方各级党委和政府要把安全生产纳入经济社会发展总体规划，定期研究解决安全生产重大问题。"
+    "二、强化部门监管责任。按照管行业必须管安全、管业务必须管安全、管生产经营必须管安全的要求，厘清部门安全监管职责边界。"
+    "三、强化企业主体责任。生产经营单位要建立健全全员安全生产责任制，加大安全投入，推进安全生产标准化建设。"
+    "四、强化支撑保障。加强安全生产监管执法队伍建设，推进安全生产信息化建设，提升风险监测预警能力和应急处置能力。"
+)
+
+
+def test_a_document_copying_an_upper_level_document_is_flagged_but_a_quote_is_not(lists):
+    upper = make_item(
+        issuer=lists["dept_b"], title="市级意见", body=UPPER, is_upper_level=True, date=dt.date(2025, 9, 1)
+    )
+    index.index_items([upper.pk])
+    result = review_draft(doc(body="各镇：现转发如下，请结合实际贯彻。" + UPPER.split("：", 1)[1]))
+    copies = next(f for f in result["findings"] if f["code"] == "COPIES_UPPER_DOC")
+    assert copies["related"][0]["id"] == upper.pk and "市级意见" in copies["message"]
+    # An upper-level document is what COPIES_UPPER_DOC is about, never a NEAR_DUPLICATE.
+    assert "NEAR_DUPLICATE" not in {f["code"] for f in result["findings"]}
+    quote = doc(body="按照管行业必须管安全的要求，各有关部门对本行业开展一次检查，重点检查燃气和消防设施。")
+    assert "COPIES_UPPER_DOC" not in codes(quote)
+
+
+def test_meetings_on_the_same_topic_in_the_same_week_are_mergeable(lists):
+    text = (
+        "会议通报全区前三季度安全生产形势，部署冬季安全生产大检查、森林防火和燃气安全专项整治工作，研究解决突出问题。"
+    )
+    old = make_item(kind="meeting", issuer=lists["dept_a"], title="全区安全生产工作推进会", body=text,
+                    targets=[lists["street"]], date=dt.date(2025, 11, 24))  # fmt: skip
+    index.index_items([old.pk])
+    same_week = meeting(title="全区安全生产工作推进会议", body=text)
+    merge = next(f for f in review_draft(same_week)["findings"] if f["code"] == "MEETING_MERGEABLE")
+    assert merge["related"][0]["id"] == old.pk and "同一周" in merge["message"]
+    next_week = meeting(title="全区安全生产工作推进会议", body=text, meeting={"starts_at": "2025-12-02T09:00"})
+    assert "MEETING_MERGEABLE" not in codes(next_week)
+
+
+def test_an_app_described_like_another_units_app_is_a_duplicate(lists):
+    text = "用于家庭医生对慢性病患者开展健康随访、记录随访结果，并向居民推送随访提醒。"
+    old = make_item(kind="app", issuer=lists["dept_b"], title="健康随访小程序", body=text, platform="mini_program",
+                    date=dt.date(2025, 3, 1))  # fmt: skip
+    index.index_items([old.pk])
+    app = {"kind": "app", "title": "慢病健康随访小程序", "issuer": "区应急管理局", "body": text, "date": "2025-11-20"}
+    assert "APP_DUPLICATE_FUNCTION" in codes(app)
+    other = {**app, "title": "安全巡查小程序", "body": "用于记录企业安全巡查发现的隐患和整改情况。"}
+    assert "APP_DUPLICATE_FUNCTION" not in codes(other)

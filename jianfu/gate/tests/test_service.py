@@ -64,3 +64,15 @@ def test_no_targets_means_every_grassroots_unit_of_the_district(district):
     data = {"kind": "document", "title": "t", "issuer": "区应急管理局"}
     # township, street, village, community, school
     assert review_draft(data)["measures"]["target_units"] == 5
+
+
+def test_a_review_costs_a_bounded_number_of_queries(district, django_assert_max_num_queries):
+    PlanEntry.objects.create(year=2025, unit=district["dept_a"], kind="inspection", title="安全生产检查")
+    for day in range(1, 20):
+        make_item(kind="inspection", issuer=district["dept_b"], title=f"检查{day}", targets=[district["township"]],
+                  date=dt.date(2025, 10, day), category="检查")  # fmt: skip
+    data = {"kind": "inspection", "title": "安全生产检查", "issuer": "区应急管理局", "targets": ["青山镇", "河西街道"],
+            "inspection": {"category": "检查", "starts_on": "2025-11-01"}, "body": "检查企业。"}  # fmt: skip
+    with django_assert_max_num_queries(16):
+        result = review_draft(data)
+    assert {"INSPECTION_OVERLAP", "INSPECTION_CAP"} <= {f["code"] for f in result["findings"]}
