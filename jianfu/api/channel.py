@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from jianfu.api.auth import api_auth
 from jianfu.channel import attachments, permissions, selectors, services
@@ -151,12 +151,15 @@ def _file(request: HttpRequest, *, point: MonitoringPoint | None):
         happened_on=_date(data, "happened_on", "发生日期"),
         files=request.FILES.getlist("files"),
     )
-    return 201, {
-        "ref": report.ref,
-        "receipt_code": code,
-        "status": report.status,
-        "received_on": str(report.received_on),
-    }
+    return Status(
+        201,
+        {
+            "ref": report.ref,
+            "receipt_code": code,
+            "status": report.status,
+            "received_on": str(report.received_on),
+        },
+    )
 
 
 def _guard(fn):
@@ -164,7 +167,7 @@ def _guard(fn):
     try:
         return fn()
     except (ChannelError, attachments.AttachmentError) as exc:
-        return 422, {"detail": str(exc)}
+        return Status(422, {"detail": str(exc)})
 
 
 # --------------------------------------------------------------------------- filing and receipt
@@ -173,7 +176,7 @@ def _guard(fn):
 @router.post("/channel/reports", auth=api_auth, response={201: dict, **_ERR}, summary="基层用户提交负担反映")
 def file_report(request: HttpRequest):
     if not permissions.can_file(request.user):
-        return 403, {"detail": "只有基层用户可以提交负担反映。"}
+        return Status(403, {"detail": "只有基层用户可以提交负担反映。"})
     return _guard(lambda: _file(request, point=None))
 
 
@@ -183,7 +186,7 @@ def file_report(request: HttpRequest):
 def file_report_by_link(request: HttpRequest, token: str):
     point = services.point_by_token(token)
     if point is None:
-        return 404, {"detail": "直报链接无效或已停用。"}
+        return Status(404, {"detail": "直报链接无效或已停用。"})
     return _guard(lambda: _file(request, point=point))
 
 
@@ -192,8 +195,8 @@ def receipt(request: HttpRequest):
     def run():
         report = services.find_by_receipt(str(_payload(request).get("code") or ""))
         if report is None:
-            return 404, {"detail": "没有找到与该回执码对应的反映。"}
-        return 200, public_dict(selectors.report_detail(report.pk))
+            return Status(404, {"detail": "没有找到与该回执码对应的反映。"})
+        return Status(200, public_dict(selectors.report_detail(report.pk)))
 
     return _guard(run)
 
@@ -204,11 +207,11 @@ def receipt_feedback(request: HttpRequest):
         data = _payload(request)
         report = services.find_by_receipt(str(data.get("code") or ""))
         if report is None:
-            return 404, {"detail": "没有找到与该回执码对应的反映。"}
+            return Status(404, {"detail": "没有找到与该回执码对应的反映。"})
         services.record_feedback(
             report=report, relief=str(data.get("relief") or ""), comment=str(data.get("comment") or "")
         )
-        return 200, public_dict(selectors.report_detail(report.pk))
+        return Status(200, public_dict(selectors.report_detail(report.pk)))
 
     return _guard(run)
 
@@ -220,19 +223,19 @@ def receipt_feedback(request: HttpRequest):
 def list_reports(request: HttpRequest, status: str = "", overdue: bool = False):
     user = request.user
     if not (permissions.can_view_stats(user) or permissions.is_department_staff(user) or permissions.can_file(user)):
-        return 403, {"detail": "您没有查看负担反映的权限。"}
+        return Status(403, {"detail": "您没有查看负担反映的权限。"})
     status = status if status in ReportStatus.values else ""
     qs = selectors.report_list(permissions.visible_reports(user), status=status, overdue=overdue)
     qs = qs.prefetch_related("steps__actor_unit", "attachments").select_related("merged_into", "reporter")[:500]
-    return 200, [report_dict(r, user) for r in qs]
+    return Status(200, [report_dict(r, user) for r in qs])
 
 
 @router.get("/channel/reports/{report_id}", auth=api_auth, response={200: dict, 404: dict}, summary="一条反映")
 def get_report(request: HttpRequest, report_id: str):
     report = _visible(request, _uuid(report_id))
     if report is None:
-        return 404, {"detail": "没有找到该反映，或您无权查看。"}
-    return 200, report_dict(report, request.user)
+        return Status(404, {"detail": "没有找到该反映，或您无权查看。"})
+    return Status(200, report_dict(report, request.user))
 
 
 def _uuid(value: str):
@@ -245,13 +248,13 @@ def _uuid(value: str):
 def _act(request: HttpRequest, report_id: str, allowed, action):
     report = _visible(request, _uuid(report_id))
     if report is None:
-        return 404, {"detail": "没有找到该反映，或您无权查看。"}
+        return Status(404, {"detail": "没有找到该反映，或您无权查看。"})
     if not allowed(request.user, report):
-        return 403, {"detail": "您不能对该反映执行此操作。"}
+        return Status(403, {"detail": "您不能对该反映执行此操作。"})
 
     def run():
         action(report, _payload(request))
-        return 200, report_dict(selectors.report_detail(report.pk), request.user)
+        return Status(200, report_dict(selectors.report_detail(report.pk), request.user))
 
     return _guard(run)
 
@@ -341,35 +344,38 @@ def feedback(request: HttpRequest, report_id: str):
 @router.get("/channel/stats", auth=api_auth, response={200: dict, 403: dict, 422: dict}, summary="监测点反映统计")
 def stats(request: HttpRequest, start: dt.date, end: dt.date):
     if not permissions.can_view_stats(request.user):
-        return 403, {"detail": "只有减负办和领导可以查看统计。"}
+        return Status(403, {"detail": "只有减负办和领导可以查看统计。"})
     if end < start:
-        return 422, {"detail": f"结束日期 {end} 早于开始日期 {start}。"}
+        return Status(422, {"detail": f"结束日期 {end} 早于开始日期 {start}。"})
     figures = selectors.channel_figures(start, end)
     figures["surveys"] = selectors.survey_totals(start, end)
-    return 200, {"start": start.isoformat(), "end": end.isoformat(), "figures": figures}
+    return Status(200, {"start": start.isoformat(), "end": end.isoformat(), "figures": figures})
 
 
 @router.get("/channel/points", auth=api_auth, response={200: list[dict], 403: dict}, summary="监测点")
 def list_points(request: HttpRequest):
     if not permissions.can_view_stats(request.user):
-        return 403, {"detail": "只有减负办和领导可以查看监测点。"}
+        return Status(403, {"detail": "只有减负办和领导可以查看监测点。"})
     show_link = permissions.can_manage_points(request.user)
-    return 200, [
-        {
-            "id": p.pk,
-            "unit": p.unit.name,
-            "since": p.since.isoformat(),
-            "is_active": p.is_active,
-            **({"link_token": p.link_token} if show_link else {}),
-        }
-        for p in MonitoringPoint.objects.select_related("unit")
-    ]
+    return Status(
+        200,
+        [
+            {
+                "id": p.pk,
+                "unit": p.unit.name,
+                "since": p.since.isoformat(),
+                "is_active": p.is_active,
+                **({"link_token": p.link_token} if show_link else {}),
+            }
+            for p in MonitoringPoint.objects.select_related("unit")
+        ],
+    )
 
 
 @router.post("/channel/points", auth=api_auth, response={201: dict, **_ERR}, summary="设立监测点")
 def create_point(request: HttpRequest):
     if not permissions.can_manage_points(request.user):
-        return 403, {"detail": "只有减负办可以设立监测点。"}
+        return Status(403, {"detail": "只有减负办可以设立监测点。"})
 
     def run():
         data = _payload(request)
@@ -377,7 +383,7 @@ def create_point(request: HttpRequest):
         if unit is None:
             raise ChannelError("缺少基层单位（unit_id）。")
         point = services.create_point(unit=unit, by=request.user, note=str(data.get("note") or ""))
-        return 201, {"id": point.pk, "unit": unit.name, "link_token": point.link_token}
+        return Status(201, {"id": point.pk, "unit": unit.name, "link_token": point.link_token})
 
     return _guard(run)
 
@@ -386,7 +392,7 @@ def create_point(request: HttpRequest):
 def survey(request: HttpRequest, token: str):
     point = services.point_by_token(token)
     if point is None:
-        return 404, {"detail": "直报链接无效或已停用。"}
+        return Status(404, {"detail": "直报链接无效或已停用。"})
 
     def run():
         data = _payload(request)
@@ -401,7 +407,7 @@ def survey(request: HttpRequest, token: str):
             hours={k: data.get(k) for k in services.SURVEY_FIELDS},
             comments=str(data.get("comments") or ""),
         )
-        return 200, {"unit": point.unit.name, "month": row.month.isoformat(), "total_hours": row.total_hours}
+        return Status(200, {"unit": point.unit.name, "month": row.month.isoformat(), "total_hours": row.total_hours})
 
     return _guard(run)
 
@@ -414,9 +420,9 @@ def survey(request: HttpRequest, token: str):
 )
 def compare(request: HttpRequest, month: str = ""):
     if not permissions.can_view_stats(request.user):
-        return 403, {"detail": "只有减负办和领导可以查看。"}
+        return Status(403, {"detail": "只有减负办和领导可以查看。"})
     try:
         day = dt.date.fromisoformat(month[:7] + "-01") if month else selectors.last_month()
     except ValueError:
-        return 422, {"detail": f"月份（month）“{month}”格式不对，应为 YYYY-MM。"}
-    return 200, selectors.survey_vs_meter(day)
+        return Status(422, {"detail": f"月份（month）“{month}”格式不对，应为 YYYY-MM。"})
+    return Status(200, selectors.survey_vs_meter(day))

@@ -7,6 +7,7 @@ enough to find the village, or the person, behind an anonymous report.
 
 import datetime as dt
 import io
+import logging
 import os
 import secrets
 import unicodedata
@@ -17,6 +18,10 @@ import filetype
 from django.conf import settings
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Pillow logs every EXIF tag it reads (GPS position and camera included) at DEBUG;
+# an uploaded photo must never reach the logs, whatever LOG_LEVEL says.
+logging.getLogger("PIL").setLevel(logging.INFO)
 
 MAX_FILES = 5
 MAX_BYTES = 8 * 1024 * 1024
