@@ -164,6 +164,16 @@
     });
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  // Draw once the CJK web font is there: ECharts measures label widths when it draws,
+  // and measuring with a fallback font makes legends overlap.
+  function start() {
+    if (document.fonts && document.fonts.load) {
+      document.fonts.load('12px "Noto Sans SC"', "减负").then(init, init);
+    } else {
+      init();
+    }
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
