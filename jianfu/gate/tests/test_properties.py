@@ -1,6 +1,7 @@
 """Properties of the pure engine on arbitrary text: it never raises, evidence
 offsets always index the body, and the output always has the shape of spec/gate.md."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,3 +31,45 @@ def test_offsets_are_valid_on_raw_unicode(body):
         for ev in finding["evidence"]:
             assert 0 <= ev["start"] < ev["end"] <= len(body)
             assert body[ev["start"] : ev["end"]] == ev["text"]
+
+
+JSON_LEAF = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(allow_nan=False), st.text(max_size=12)
+)
+JSON = st.recursive(
+    JSON_LEAF,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+FIELDS = {
+    "kind": st.one_of(KINDS, JSON),
+    "title": st.one_of(st.text(max_size=20), JSON),
+    "issuer": st.one_of(st.just("区应急管理局"), JSON),
+    "targets": st.one_of(st.lists(st.sampled_from(["青山镇", "河西街道", "示范区第一小学"]), max_size=3), JSON),
+    "date": st.one_of(st.just("2025-11-20"), JSON),
+    "year": JSON,
+    "body": st.one_of(BODIES, JSON),
+    "plan_entry": JSON,
+    "meeting": st.one_of(st.fixed_dictionaries({"starts_at": JSON, "duration_minutes": JSON, "mode": JSON}), JSON),
+    "inspection": st.one_of(st.fixed_dictionaries({"category": JSON, "starts_on": JSON, "ends_on": JSON}), JSON),
+    "data_request": st.one_of(st.fixed_dictionaries({"fields": JSON, "frequency": JSON}), JSON),
+    "task": st.one_of(st.fixed_dictionaries({"duty_entry": JSON, "resources": JSON}), JSON),
+    "app": st.one_of(st.fixed_dictionaries({"platform": JSON, "daily_minutes": JSON}), JSON),
+}
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(data=st.fixed_dictionaries({}, optional=FIELDS))
+def test_any_json_input_gives_a_review_or_a_draft_error(district, data):
+    from jianfu.gate.drafts import DraftError
+    from jianfu.gate.service import review_draft
+
+    try:
+        result = review_draft(data)
+    except DraftError as exc:
+        assert str(exc)
+    else:
+        assert validate_review(result, data.get("body") or "") == []
