@@ -142,39 +142,68 @@ def facts_of(row: tuple, codes: frozenset[str]) -> BurdenFacts:
 
 
 def _burden(rows: LedgerRows, tree: UnitTree, params: dict[str, Any], codes_by_item: dict[int, frozenset[str]]):
-    """Hours per period: total, per unit, per unit and kind, per kind, per item."""
+    """Hours per period: total, per unit, per unit and kind, per kind, per item.
+
+    Items addressed to all grassroots units are pooled per district and kind and spread
+    over the units once at the end, so a ledger of such items costs one addition each.
+    """
     windows = {CUR: rows.period, PREV: rows.previous}
     targets: dict[int, list[int]] = defaultdict(list)
     for item_id, unit_id in rows.targets:
         if tree.kind.get(unit_id) in GRASSROOTS:
             targets[item_id].append(unit_id)
-    result = {
-        w: {"total": 0.0, "unit": Counter(), "unit_kind": defaultdict(Counter), "kind": Counter(), "item": {}}
-        for w in windows
-    }
+    item_hours: dict[str, dict[int, float]] = {w: {} for w in windows}
+    kind_hours: dict[str, Counter] = {w: Counter() for w in windows}
+    unit_kind: dict[str, Counter] = {w: Counter() for w in windows}  # (unit, kind) -> hours
+    pools: dict[str, Counter] = {w: Counter() for w in windows}  # (district, kind) -> hours per unit
     empty: frozenset[str] = frozenset()
+    c_id, c_kind, c_issuer, c_all = COL["id"], COL["kind"], COL["issuer_id"], COL["targets_all"]
     for row in rows.items:
-        item_id, kind = row[COL["id"]], row[COL["kind"]]
+        item_id, kind = row[c_id], row[c_kind]
         facts = facts_of(row, codes_by_item.get(item_id, empty))
         per_occurrence = hours_per_occurrence(facts, params)
         if per_occurrence <= 0:
             continue
-        units = tree.targets_all(row[COL["issuer_id"]]) if row[COL["targets_all"]] else targets.get(item_id, ())
-        if not units:
+        if row[c_all]:
+            district = tree.district(row[c_issuer])
+            scope = len(tree.scope[district]) if district is not None else len(tree.all_grassroots)
+            units = None
+        else:
+            units = targets.get(item_id)
+            scope = len(units) if units else 0
+        if not scope:
             continue
         for w, window in windows.items():
             occ = occurrences(facts, window.start, window.end)
             if not occ:
                 continue
             per_unit = per_occurrence * occ
-            acc = result[w]
-            acc["item"][item_id] = per_unit * len(units)
-            acc["total"] += per_unit * len(units)
-            acc["kind"][kind] += per_unit * len(units)
-            unit_acc, unit_kind = acc["unit"], acc["unit_kind"]
-            for u in units:
-                unit_acc[u] += per_unit
-                unit_kind[u][kind] += per_unit
+            item_hours[w][item_id] = per_unit * scope
+            kind_hours[w][kind] += per_unit * scope
+            if units is None:
+                pools[w][(district, kind)] += per_unit
+            else:
+                acc = unit_kind[w]
+                for u in units:
+                    acc[(u, kind)] += per_unit
+    result = {}
+    for w in windows:
+        acc = unit_kind[w]
+        for (district, kind), per_unit in pools[w].items():
+            for u in tree.scope[district] if district is not None else tree.all_grassroots:
+                acc[(u, kind)] += per_unit
+        per_unit_total: Counter = Counter()
+        per_unit_kind: dict[int, Counter] = defaultdict(Counter)
+        for (u, kind), hours in acc.items():
+            per_unit_total[u] += hours
+            per_unit_kind[u][kind] += hours
+        result[w] = {
+            "total": sum(item_hours[w].values()),
+            "unit": per_unit_total,
+            "unit_kind": per_unit_kind,
+            "kind": kind_hours[w],
+            "item": item_hours[w],
+        }
     return result
 
 
@@ -253,13 +282,14 @@ def compute(rows: LedgerRows, params: dict[str, Any], *, keep_members: bool = Fa
         data_requests = fields_n = shared = campus = 0
         apps_end = apps_jan = 0
         m = members
+        year_start = p.year_start
         for row in rows.items:
             kind, date, item_id = row[COL["kind"]], row[COL["date"]], row[COL["id"]]
             if kind == "app":
                 if _app_live(row, p.end):
                     apps_end += 1
                     m["apps_live"][w].append(item_id)
-                apps_jan += _app_live(row, p.year_start)
+                apps_jan += _app_live(row, year_start)
             if not (p.start <= date <= p.end):
                 continue
             by_kind[kind][w] += 1
