@@ -97,11 +97,12 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args, report: BurdenReport, **kwargs):
         super().__init__(*args, **kwargs)
+        # Open reports only: a duplicate joins a case still being handled.
         self.fields["target"].queryset = (
             BurdenReport.objects.exclude(pk=report.pk)
-            .exclude(status=ReportStatus.MERGED)
+            .filter(status__in=(ReportStatus.NEW, ReportStatus.ASSIGNED, ReportStatus.ANSWERED))
             .select_related("unit")
-            .order_by("-received_on")[:200]
+            .order_by("-received_on")
         )
         self.fields["target"].label_from_instance = lambda r: (
             f"{r.ref} {r.get_burden_type_display()} {r.unit or ''} {r.received_on:%m-%d}"
