@@ -77,7 +77,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"无法写入输出文件“{output}”：{exc}", returncode=3) from exc
         if interactive:
-            self.stderr.write(f"已生成 {output}（{describe_size(len(data))}）")
+            self.stdout.write(self.style.SUCCESS(f"已生成 {output}（{describe_size(len(data))}）"))
 
 
 def describe_size(n: int) -> str:
