@@ -70,16 +70,21 @@ def _derived(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _insert_targets(links: list[tuple[int, int, str, Any]]) -> None:
-    """(item, unit, kind, date) rows in one executemany: 50,000 target links
+    """(item, unit, kind, date) rows in multi-row INSERTs: 50,000 target links
     through `bulk_create` would cost more than the items themselves."""
     if not links:
         return
     meta = ItemTarget._meta
-    columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in ("item", "unit", "kind", "date"))
-    sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s)"  # noqa: S608
+    quote = connection.ops.quote_name
+    fields = [meta.get_field(f) for f in ("item", "unit", "kind", "date")]
+    columns = ", ".join(quote(f.column) for f in fields)
+    per_statement = min(1000, connection.ops.bulk_batch_size(fields, links))
     with connection.cursor() as cursor:
-        for start in range(0, len(links), 5000):
-            cursor.executemany(sql, [(i, u, k, d.isoformat()) for i, u, k, d in links[start : start + 5000]])
+        for start in range(0, len(links), per_statement):
+            chunk = links[start : start + per_statement]
+            params = [v for i, u, k, d in chunk for v in (i, u, k, d.isoformat())]
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values}", params)  # noqa: S608
 
 
 # Fields whose Python value is already what the database driver takes.
@@ -109,7 +114,8 @@ def _insert_items(items: list[Item]) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    per_statement = max(1, 999 // len(fields))  # SQLite's conservative parameter limit
+    # SQLite caps parameters per statement (Django assumes 999); PostgreSQL does not.
+    per_statement = max(1, min(500, connection.ops.bulk_batch_size(fields, items)))
     with connection.cursor() as cursor:
         for start in range(0, len(items), per_statement):
             chunk = items[start : start + per_statement]
