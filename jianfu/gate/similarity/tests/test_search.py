@@ -162,3 +162,11 @@ def test_signature_is_192_unsigned_32_bit_values_and_deterministic(db):
     first, second = search.signature(text), search.signature(text)
     assert first.shape == (192,) and first.dtype.name == "uint32"
     assert (first == second).all()
+
+
+def test_short_meeting_titles_match_on_topic_not_on_the_title_pattern(indexed):
+    safety = indexed(kind="meeting", title="关于召开全区安全生产工作会议的通知")
+    indexed(kind="meeting", title="关于召开全区防汛抗旱工作会议的通知")
+    matches = find_similar("关于召开全区安全生产工作推进会的通知", kinds=["meeting"], min_similarity=0.0)
+    assert [m.id for m in matches] == [safety.pk]
+    assert matches[0].similarity >= 0.6
