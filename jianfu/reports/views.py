@@ -71,23 +71,33 @@ def _items_for(period: Period, figure: str, which: str):
     """(queryset, hours per item or None, heading) for a figure of the dashboard."""
     window = period if which == "current" else period.year_earlier()
     if figure == "items":
-        return counted_items().filter(date__gte=window.start, date__lte=window.end), None, "下发事项"
+        return counted_items().filter(date__gte=window.start, date__lte=window.end), None, None, "下发事项"
     if figure == "quota":
         qs = Item.objects.filter(
             year=period.end.year, status__in=(Status.APPROVED, *COUNTED_STATUSES), is_upper_level=False
         )
-        return qs, None, f"{period.end.year}年计入年度总量的事项"
+        return qs, None, None, f"{period.end.year}年计入年度总量的事项"
     stats = period_stats(period, keep_members=True)
     if figure not in stats.members and figure not in stats.figures:
         raise Http404("没有这个指标。")
     ids = stats.members.get(figure, {}).get(which, [])
+    base = Item.objects.all()
     if figure.startswith("finding:"):
         heading = f"审核发现“{CODE_LABELS.get(figure[8:], figure[8:])}”的事项"
     elif figure.startswith("verdict:"):
         heading = f"审核结论为“{VERDICT_LABELS.get(figure[8:], figure[8:])}”的事项"
     else:
         heading = figure_label(figure)
-    return Item.objects.filter(pk__in=ids), stats.item_hours.get(which, {}), heading
+    return base, ids, stats.item_hours.get(which, {}), heading
+
+
+def _ordered_ids(qs, ids: list[int], chunk: int = 5000) -> list[int]:
+    """The ids (newest first) that pass the filters, asked in chunks so a figure behind
+    10^5 items never becomes one statement with 10^5 parameters."""
+    found: list[tuple] = []
+    for i in range(0, len(ids), chunk):
+        found += qs.filter(pk__in=ids[i : i + chunk]).values_list("date", "pk").order_by()
+    return [pk for _, pk in sorted(set(found), reverse=True)]
 
 
 @login_required
@@ -97,7 +107,7 @@ def drilldown(request: HttpRequest) -> HttpResponse:
     period = _period(request)
     figure = request.GET.get("figure", "items")
     which = "previous" if request.GET.get("which") == "previous" else "current"
-    qs, hours, heading = _items_for(period, figure, which)
+    qs, ids, hours, heading = _items_for(period, figure, which)
     window = period if which == "current" else period.year_earlier()
     filters = []
     kind = request.GET.get("kind", "")
@@ -124,9 +134,16 @@ def drilldown(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(date__gte=first, date__lte=last)
             window = Period(month, first, last)
             filters.append(f"月份：{month}")
-    qs = qs.select_related("issuer").order_by("-date", "-pk")
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"item": item, "hours": round(hours[item.pk], 2) if hours and item.pk in hours else None} for item in page]
+    if ids is None:
+        page = Paginator(qs.select_related("issuer").order_by("-date", "-pk"), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        items = list(page)
+    else:
+        page = Paginator(_ordered_ids(qs, ids), PAGE_SIZE).get_page(request.GET.get("page"))
+        by_pk = Item.objects.select_related("issuer").in_bulk(list(page))
+        items = [by_pk[pk] for pk in page if pk in by_pk]
+    rows = [{"item": item, "hours": round(hours[item.pk], 2) if hours and item.pk in hours else None} for item in items]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

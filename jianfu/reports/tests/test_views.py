@@ -128,3 +128,12 @@ def test_the_report_files_can_be_downloaded_from_the_dashboard(leader, ledger, f
 def test_the_dashboard_reads_the_ledger_in_a_bounded_number_of_queries(leader, ledger, django_assert_max_num_queries):
     with django_assert_max_num_queries(40):
         leader.get(reverse("reports:dashboard"), {"period": "2025"})
+
+
+def test_long_id_lists_are_filtered_in_chunks_newest_first(ledger):
+    from jianfu.ledger.models import Item
+    from jianfu.reports.views import _ordered_ids
+
+    ids = [ledger[k].pk for k in ("D1", "D2", "D3", "P1", "M1")]
+    ordered = _ordered_ids(Item.objects.filter(kind="document"), ids, chunk=2)
+    assert ordered == [ledger["D3"].pk, ledger["D2"].pk, ledger["D1"].pk, ledger["P1"].pk]
