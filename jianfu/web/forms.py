@@ -226,6 +226,11 @@ class ItemForm(forms.Form):
         return raw if raw in Kind.values else Kind.DOCUMENT
 
     @property
+    def kind_choices(self) -> list[tuple[str, str]]:
+        # Not `form.fields.kind` in templates: `form.fields` resolves to the data_request field "fields".
+        return list(Kind.choices)
+
+    @property
     def current_kind_label(self) -> str:
         return str(Kind(self.current_kind).label)
 

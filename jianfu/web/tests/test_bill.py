@@ -21,8 +21,16 @@ def test_bill_counts_issued_items_on_my_unit_with_hours(personas, district):
 
 
 def test_monthly_data_request_counts_each_month_in_the_period(personas, district):
-    make_item(kind=Kind.DATA_REQUEST, issuer=district["dept_a"], title="月报", status=Status.ISSUED,
-              targets=[district["township"]], date=dt.date(2025, 1, 10), fields=["a", "b"], frequency="monthly")  # fmt: skip
+    make_item(
+        kind=Kind.DATA_REQUEST,
+        issuer=district["dept_a"],
+        title="月报",
+        status=Status.ISSUED,
+        targets=[district["township"]],
+        date=dt.date(2025, 1, 10),
+        fields=["a", "b"],
+        frequency="monthly",
+    )
     ctx = client_for(personas["township"]).get("/bill/?date_from=2025-01-01&date_to=2025-06-30").context
     row = ctx["groups"][0]["items"][0]
     assert row["times"] == 6 and row["hours"] == 0.6

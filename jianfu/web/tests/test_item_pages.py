@@ -9,8 +9,13 @@ from jianfu.web.tests.factories import client_for, draft, issued, submitted
 
 
 def _form(**over):
-    data = {"kind": Kind.DOCUMENT, "title": "关于做好冬季安全生产的通知", "body": "请各镇做好冬季安全生产工作。",
-            "date": "2025-11-20", "targets": []}  # fmt: skip
+    data = {
+        "kind": Kind.DOCUMENT,
+        "title": "关于做好冬季安全生产的通知",
+        "body": "请各镇做好冬季安全生产工作。",
+        "date": "2025-11-20",
+        "targets": [],
+    }
     data.update(over)
     return data
 
@@ -19,9 +24,16 @@ def test_clerk_creates_a_meeting_with_its_own_fields(personas, district):
     client = client_for(personas["clerk_a"])
     response = client.post(
         "/items/new/",
-        _form(kind=Kind.MEETING, title="安全生产工作会", starts_at="2025-11-21T09:00", duration_minutes="60",
-              mode="video", attendee_level="deputy", targets=[district["township"].pk]),
-    )  # fmt: skip
+        _form(
+            kind=Kind.MEETING,
+            title="安全生产工作会",
+            starts_at="2025-11-21T09:00",
+            duration_minutes="60",
+            mode="video",
+            attendee_level="deputy",
+            targets=[district["township"].pk],
+        ),
+    )
     item = Item.objects.get(title="安全生产工作会")
     assert response.status_code == 302 and response["Location"] == f"/items/{item.pk}/"
     assert (item.kind, item.mode, item.duration_minutes, item.status) == ("meeting", "video", 60, Status.DRAFT)
@@ -143,9 +155,10 @@ def test_a_decision_on_an_item_someone_else_decided_gives_a_clear_message(person
     reviewer = client_for(personas["reviewer"])
     reviewer.post(f"/items/{item.pk}/decide/", {"decision": "approve", "expected_status": "submitted"})
     response = reviewer.post(
-        f"/items/{item.pk}/decide/", {"decision": "reject", "comment": "重复", "expected_status": "submitted"},
+        f"/items/{item.pk}/decide/",
+        {"decision": "reject", "comment": "重复", "expected_status": "submitted"},
         follow=True,
-    )  # fmt: skip
+    )
     assert "已被他人处理" in response.content.decode()
     item.refresh_from_db()
     assert item.status == Status.APPROVED

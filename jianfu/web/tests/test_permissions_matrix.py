@@ -30,45 +30,88 @@ def _row(who, page, expected):
 
 # (page, {persona: expected}) — every persona is listed for every page.
 MATRIX = {
-    "detail:draft_a": dict(reviewer=ALLOWED, clerk_a=ALLOWED, head_a=ALLOWED, clerk_b=DENIED, township=DENIED,
-                           leader=ALLOWED, admin=ALLOWED),
-    "detail:draft_b": dict(reviewer=ALLOWED, clerk_a=DENIED, head_a=DENIED, clerk_b=ALLOWED, township=DENIED,
-                           leader=ALLOWED, admin=ALLOWED),
-    "detail:issued_township": dict(reviewer=ALLOWED, clerk_a=ALLOWED, head_a=ALLOWED, clerk_b=DENIED,
-                                   township=ALLOWED, leader=ALLOWED, admin=ALLOWED),
-    "detail:issued_street": dict(reviewer=ALLOWED, clerk_a=ALLOWED, head_a=ALLOWED, clerk_b=DENIED, township=DENIED,
-                                 leader=ALLOWED, admin=ALLOWED),
-    "detail:issued_all": dict(reviewer=ALLOWED, clerk_a=ALLOWED, head_a=ALLOWED, clerk_b=DENIED, township=ALLOWED,
-                              leader=ALLOWED, admin=ALLOWED),
-    "edit:draft_a": dict(reviewer=DENIED, clerk_a=ALLOWED, head_a=ALLOWED, clerk_b=DENIED, township=DENIED,
-                         leader=DENIED, admin=DENIED),
-    "edit:submitted_a": dict(reviewer=DENIED, clerk_a=DENIED, head_a=DENIED, clerk_b=DENIED, township=DENIED,
-                             leader=DENIED, admin=DENIED),
-    "new": dict(reviewer=DENIED, clerk_a=ALLOWED, head_a=ALLOWED, clerk_b=ALLOWED, township=DENIED, leader=DENIED,
-                admin=DENIED),
-    "queue": dict(reviewer=ALLOWED, clerk_a=DENIED, head_a=DENIED, clerk_b=DENIED, township=DENIED, leader=DENIED,
-                  admin=DENIED),
-    "lists:plans": dict(reviewer=ALLOWED, clerk_a=DENIED, head_a=DENIED, clerk_b=DENIED, township=DENIED,
-                        leader=ALLOWED, admin=ALLOWED),
-    "lists:lexicon": dict(reviewer=ALLOWED, clerk_a=DENIED, head_a=DENIED, clerk_b=DENIED, township=DENIED,
-                          leader=ALLOWED, admin=ALLOWED),
-    "lists:users": dict(reviewer=ALLOWED, clerk_a=DENIED, head_a=DENIED, clerk_b=DENIED, township=DENIED,
-                        leader=ALLOWED, admin=ALLOWED),
-    "thresholds:save": dict(reviewer=ALLOWED, clerk_a=DENIED, head_a=DENIED, clerk_b=DENIED, township=DENIED,
-                            leader=DENIED, admin=ALLOWED),
-    "bill:own": dict(reviewer=ALLOWED, clerk_a=DENIED, head_a=DENIED, clerk_b=DENIED, township=ALLOWED,
-                     leader=ALLOWED, admin=ALLOWED),
-    "bill:other": dict(reviewer=ALLOWED, clerk_a=DENIED, head_a=DENIED, clerk_b=DENIED, township=DENIED,
-                       leader=ALLOWED, admin=ALLOWED),
-    "decide:submitted_a": dict(reviewer=ALLOWED, clerk_a=DENIED, head_a=DENIED, clerk_b=DENIED, township=DENIED,
-                               leader=DENIED, admin=DENIED),
-    "submit:draft_a": dict(reviewer=DENIED, clerk_a=ALLOWED, head_a=ALLOWED, clerk_b=DENIED, township=DENIED,
-                           leader=DENIED, admin=DENIED),
-    "delete:draft_a": dict(reviewer=DENIED, clerk_a=ALLOWED, head_a=ALLOWED, clerk_b=DENIED, township=DENIED,
-                           leader=DENIED, admin=DENIED),
-    "tokens": dict(reviewer=DENIED, clerk_a=ALLOWED, head_a=ALLOWED, clerk_b=ALLOWED, township=DENIED,
-                   leader=DENIED, admin=ALLOWED),
-}  # fmt: skip
+    "detail:draft_a": dict(
+        reviewer=ALLOWED,
+        clerk_a=ALLOWED,
+        head_a=ALLOWED,
+        clerk_b=DENIED,
+        township=DENIED,
+        leader=ALLOWED,
+        admin=ALLOWED,
+    ),
+    "detail:draft_b": dict(
+        reviewer=ALLOWED, clerk_a=DENIED, head_a=DENIED, clerk_b=ALLOWED, township=DENIED, leader=ALLOWED, admin=ALLOWED
+    ),
+    "detail:issued_township": dict(
+        reviewer=ALLOWED,
+        clerk_a=ALLOWED,
+        head_a=ALLOWED,
+        clerk_b=DENIED,
+        township=ALLOWED,
+        leader=ALLOWED,
+        admin=ALLOWED,
+    ),
+    "detail:issued_street": dict(
+        reviewer=ALLOWED,
+        clerk_a=ALLOWED,
+        head_a=ALLOWED,
+        clerk_b=DENIED,
+        township=DENIED,
+        leader=ALLOWED,
+        admin=ALLOWED,
+    ),
+    "detail:issued_all": dict(
+        reviewer=ALLOWED,
+        clerk_a=ALLOWED,
+        head_a=ALLOWED,
+        clerk_b=DENIED,
+        township=ALLOWED,
+        leader=ALLOWED,
+        admin=ALLOWED,
+    ),
+    "edit:draft_a": dict(
+        reviewer=DENIED, clerk_a=ALLOWED, head_a=ALLOWED, clerk_b=DENIED, township=DENIED, leader=DENIED, admin=DENIED
+    ),
+    "edit:submitted_a": dict(
+        reviewer=DENIED, clerk_a=DENIED, head_a=DENIED, clerk_b=DENIED, township=DENIED, leader=DENIED, admin=DENIED
+    ),
+    "new": dict(
+        reviewer=DENIED, clerk_a=ALLOWED, head_a=ALLOWED, clerk_b=ALLOWED, township=DENIED, leader=DENIED, admin=DENIED
+    ),
+    "queue": dict(
+        reviewer=ALLOWED, clerk_a=DENIED, head_a=DENIED, clerk_b=DENIED, township=DENIED, leader=DENIED, admin=DENIED
+    ),
+    "lists:plans": dict(
+        reviewer=ALLOWED, clerk_a=DENIED, head_a=DENIED, clerk_b=DENIED, township=DENIED, leader=ALLOWED, admin=ALLOWED
+    ),
+    "lists:lexicon": dict(
+        reviewer=ALLOWED, clerk_a=DENIED, head_a=DENIED, clerk_b=DENIED, township=DENIED, leader=ALLOWED, admin=ALLOWED
+    ),
+    "lists:users": dict(
+        reviewer=ALLOWED, clerk_a=DENIED, head_a=DENIED, clerk_b=DENIED, township=DENIED, leader=ALLOWED, admin=ALLOWED
+    ),
+    "thresholds:save": dict(
+        reviewer=ALLOWED, clerk_a=DENIED, head_a=DENIED, clerk_b=DENIED, township=DENIED, leader=DENIED, admin=ALLOWED
+    ),
+    "bill:own": dict(
+        reviewer=ALLOWED, clerk_a=DENIED, head_a=DENIED, clerk_b=DENIED, township=ALLOWED, leader=ALLOWED, admin=ALLOWED
+    ),
+    "bill:other": dict(
+        reviewer=ALLOWED, clerk_a=DENIED, head_a=DENIED, clerk_b=DENIED, township=DENIED, leader=ALLOWED, admin=ALLOWED
+    ),
+    "decide:submitted_a": dict(
+        reviewer=ALLOWED, clerk_a=DENIED, head_a=DENIED, clerk_b=DENIED, township=DENIED, leader=DENIED, admin=DENIED
+    ),
+    "submit:draft_a": dict(
+        reviewer=DENIED, clerk_a=ALLOWED, head_a=ALLOWED, clerk_b=DENIED, township=DENIED, leader=DENIED, admin=DENIED
+    ),
+    "delete:draft_a": dict(
+        reviewer=DENIED, clerk_a=ALLOWED, head_a=ALLOWED, clerk_b=DENIED, township=DENIED, leader=DENIED, admin=DENIED
+    ),
+    "tokens": dict(
+        reviewer=DENIED, clerk_a=ALLOWED, head_a=ALLOWED, clerk_b=ALLOWED, township=DENIED, leader=DENIED, admin=ALLOWED
+    ),
+}
 
 CASES = [_row(who, page, MATRIX[page][who]) for page in MATRIX for who in PERSONAS]
 
