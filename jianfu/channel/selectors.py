@@ -7,6 +7,7 @@
     median_days_to_resolve(start, end)    median days from receipt to closing
     hidden_items_found(start, end)        unregistered items turned into ledger items
     channel_figures(start, end)           all of the above in one dict
+    stat_rows(*windows)                   plain rows for jianfu.meter.stats (`rows.channel = {"reports": ...}`)
 
 All dates are local days (reports carry no instants).
 """
@@ -96,6 +97,21 @@ def channel_figures(start: dt.date, end: dt.date) -> dict[str, Any]:
         "hidden_items_found": hidden_items_found(start, end),
         "by_type": reports_by_type(start, end),
     }
+
+
+def stat_rows(*windows: tuple[dt.date, dt.date]) -> list[dict[str, Any]]:
+    """Reports received in any of the windows as the plain rows the meter's pure core reads:
+    id, received, resolved, deadline (local days or None), form (burden type), item_id (the
+    ledger item the report revealed, or None). One query."""
+    q = Q(pk__in=[])
+    for start, end in windows:
+        q |= Q(received_on__gte=start, received_on__lte=end)
+    return [
+        {"id": str(pk), "received": received, "resolved": resolved, "deadline": due, "form": form, "item_id": item_id}
+        for pk, received, resolved, due, form, item_id in BurdenReport.objects.filter(q)
+        .order_by()
+        .values_list("pk", "received_on", "resolved_on", "due_on", "burden_type", "found_item_id")
+    ]
 
 
 # --------------------------------------------------------------------------- queues

@@ -110,3 +110,23 @@ def test_survey_sits_beside_the_meter_estimate(district, point):
         }
     ]
     assert selectors.survey_totals(dt.date(2025, 10, 1), dt.date(2025, 12, 31))["hours_forms"] == 20.0
+
+
+def test_stat_rows_give_the_meter_plain_rows(history):
+    a, b, c = history
+    rows = selectors.stat_rows((dt.date(2025, 10, 1), dt.date(2025, 12, 31)))
+    assert len(rows) == 3
+    by_id = {r["id"]: r for r in rows}
+    assert by_id[str(a.pk)] == {
+        "id": str(a.pk),
+        "received": dt.date(2025, 10, 1),
+        "resolved": dt.date(2025, 10, 6),
+        "deadline": dt.date(2025, 10, 10),
+        "form": "note",
+        "item_id": BurdenReport.objects.get(pk=a.pk).found_item_id,
+    }
+    assert by_id[str(c.pk)]["resolved"] is None
+    both = selectors.stat_rows(
+        (dt.date(2025, 10, 1), dt.date(2025, 12, 31)), (dt.date(2024, 10, 1), dt.date(2024, 12, 31))
+    )
+    assert len(both) == 4
