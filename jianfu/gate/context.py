@@ -125,11 +125,18 @@ def week_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
     return start, start + dt.timedelta(days=6)
 
 
-def thresholds() -> dict[str, float]:
-    from jianfu.org.services import get_setting
+def _settings(*keys: str) -> dict[str, Any]:
+    """Several office settings in one query (org.services.get_setting, batched)."""
+    from jianfu.org.models import Setting
 
+    return dict(Setting.objects.filter(key__in=keys).values_list("key", "value"))
+
+
+def thresholds(overrides: Any = None) -> dict[str, float]:
     merged = dict(DEFAULT_THRESHOLDS)
-    overrides = get_setting("gate.thresholds", {}) or {}
+    if overrides is None:
+        overrides = _settings("gate.thresholds").get("gate.thresholds")
+    overrides = overrides or {}
     if isinstance(overrides, dict):
         for key, value in overrides.items():
             if key in merged and isinstance(value, int | float) and not isinstance(value, bool):
@@ -173,15 +180,37 @@ def _matches(matches, *, kind_of=None) -> tuple[LedgerRef, ...]:
     return tuple(refs)
 
 
+_lexicon_cache: dict[str, Any] = {}
+
+
 def _lexicon() -> tuple[tuple[str, str], ...]:
+    """The active lexicon. One cheap aggregate tells whether the office changed it
+    since this process last read it (rows added/removed/switched, or updated_at moved)."""
+    from django.db.models import Count, Max
+
     from jianfu.gate.lexicon import default_entries
     from jianfu.gate.models import LexiconEntry
 
+    stamp = LexiconEntry.objects.aggregate(
+        n=Count("id"), active=Count("id", filter=Q(is_active=True)), latest=Max("updated_at"), top=Max("id")
+    )
+    key = (connection_alias(), stamp["n"], stamp["active"], stamp["latest"], stamp["top"])
+    if _lexicon_cache.get("key") == key:
+        return _lexicon_cache["entries"]
     rows = list(LexiconEntry.objects.order_by("code", "phrase").values_list("code", "phrase", "is_active"))
     if not rows:
         # An empty table (fresh test database, flushed data): the defaults apply.
-        return tuple(default_entries())
-    return tuple((code, phrase) for code, phrase, active in rows if active)
+        entries = tuple(default_entries())
+    else:
+        entries = tuple((code, phrase) for code, phrase, active in rows if active)
+    _lexicon_cache.update(key=key, entries=entries)
+    return entries
+
+
+def connection_alias() -> str:
+    from django.db import connection
+
+    return str(connection.settings_dict.get("NAME"))
 
 
 def _ref(value: str | int | None, model, name_field: str, label: str, **filters):
@@ -214,35 +243,41 @@ def load_context(draft: Draft, *, exclude_id: int | None = None) -> Context:
     from jianfu.meter.hours import merged_params
     from jianfu.org.models import GRASSROOTS_KINDS, Unit, UnitKind
     from jianfu.org.selectors import grassroots_under
-    from jianfu.org.services import get_setting
 
-    limits = thresholds()
+    office = _settings("gate.thresholds", "gate.severities", "meter.defaults")
+    limits = thresholds(office.get("gate.thresholds") or {})
     exclude = [exclude_id] if exclude_id else []
+    meter = office.get("meter.defaults") or {}
     values: dict[str, Any] = {
         "thresholds": limits,
-        "meter_params": merged_params(get_setting("meter.defaults", {}) or {}),
+        "meter_params": merged_params(meter if isinstance(meter, dict) else {}),
         "lexicon": _lexicon(),
     }
-    severities = get_setting("gate.severities", {}) or {}
+    severities = office.get("gate.severities") or {}
     if isinstance(severities, dict):
         values["severities"] = {k: v for k, v in severities.items() if v in ("block", "warn", "info")}
 
     grassroots_kinds = {str(k) for k in GRASSROOTS_KINDS}
-    issuer = Unit.objects.filter(pk=draft.issuer.id).select_related("parent").first()
     if draft.targets:
         scope = {u.id: u.name for u in draft.targets if u.kind in grassroots_kinds}
         values["grassroots_count"] = len(draft.targets)
     else:
-        scope = dict(grassroots_under(issuer).values_list("pk", "name"))
+        issuer = Unit.objects.filter(pk=draft.issuer.id).select_related("parent").first()
+        district_grassroots = grassroots_under(issuer)
+        scope = dict(district_grassroots.values_list("pk", "name"))
         values["grassroots_count"] = len(scope)
     kind = draft.kind
 
     if kind in PLANNED_KINDS:
         values["plan_entries"] = tuple(
             Entry(e.pk, e.title, tuple(e.keyword_list()))
-            for e in PlanEntry.objects.filter(unit_id=draft.issuer.id, year=draft.year, kind=kind)
+            for e in PlanEntry.objects.filter(unit_id=draft.issuer.id, year=draft.year, kind=kind).order_by("pk")
         )
-    quota = Quota.objects.filter(unit_id=draft.issuer.id, year=draft.year, kind=kind).values_list("quota", flat=True)
+    quota = (
+        Quota.objects.filter(unit_id=draft.issuer.id, year=draft.year, kind=kind)
+        .order_by()
+        .values_list("quota", flat=True)
+    )
     values["quota"] = quota.first()
     if values["quota"] is not None:
         values["live_count"] = (
@@ -263,7 +298,7 @@ def load_context(draft: Draft, *, exclude_id: int | None = None) -> Context:
         if draft.targets:
             scope = {u.id: u.name for u in draft.targets if u.kind == UnitKind.SCHOOL}
         else:
-            scope = dict(grassroots_under(issuer).filter(kind=UnitKind.SCHOOL).values_list("pk", "name"))
+            scope = dict(district_grassroots.filter(kind=UnitKind.SCHOOL).values_list("pk", "name"))
         start, end = semester_bounds(draft.date)
         values["campus_items"] = _per_unit_items(Item, ItemTarget, kind, scope, start, end, exclude)
     if kind == Kind.DATA_REQUEST:

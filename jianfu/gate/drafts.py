@@ -201,19 +201,37 @@ def _block(data: dict, key: str) -> dict:
     return block
 
 
-def _resolve_unit(value: Any, label: str) -> UnitRef:
-    from jianfu.org.models import Unit
-    from jianfu.org.selectors import find_unit
+def _resolve_units(wanted: list[tuple[Any, str]]) -> list[UnitRef]:
+    """Resolve (value, field label) pairs to units in at most three queries: ids,
+    exact names, then aliases (org.selectors.find_unit's order)."""
+    from jianfu.org.models import Unit, UnitAlias
+    from jianfu.org.selectors import normalise_name
 
-    if isinstance(value, int) and not isinstance(value, bool):
-        unit = Unit.objects.filter(pk=value).first()
-    elif isinstance(value, str) and value.strip():
-        unit = find_unit(value)
-    else:
-        raise DraftError(f"字段 {label} 应为单位名称，收到的是“{value!r}”。")
-    if unit is None:
-        raise DraftError(f"未知单位“{value}”（字段 {label}）：请使用系统中登记的单位名称或别名。")
-    return UnitRef(unit.pk, unit.name, unit.kind)
+    for value, label in wanted:
+        if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.strip())):
+            raise DraftError(f"字段 {label} 应为单位名称，收到的是“{value!r}”。")
+    ids = {v for v, _ in wanted if isinstance(v, int)}
+    by_id = {u.pk: u for u in Unit.objects.filter(pk__in=ids)} if ids else {}
+    names = {k for v, _ in wanted if isinstance(v, str) for k in (normalise_name(v), v.strip())}
+    by_name = {u.name: u for u in Unit.objects.filter(name__in=names)} if names else {}
+    missing = {normalise_name(v) for v, _ in wanted if isinstance(v, str)} - set(by_name)
+    missing = {k for k in missing if k} - {
+        normalise_name(v) for v, _ in wanted if isinstance(v, str) and v.strip() in by_name
+    }
+    by_alias = (
+        {a.alias: a.unit for a in UnitAlias.objects.select_related("unit").filter(alias__in=missing)} if missing else {}
+    )
+    refs = []
+    for value, label in wanted:
+        if isinstance(value, int):
+            unit = by_id.get(value)
+        else:
+            key = normalise_name(value)
+            unit = by_name.get(key) or by_name.get(value.strip()) or by_alias.get(key)
+        if unit is None:
+            raise DraftError(f"未知单位“{value}”（字段 {label}）：请使用系统中登记的单位名称或别名。")
+        refs.append(UnitRef(unit.pk, unit.name, unit.kind))
+    return refs
 
 
 def parse_draft(data: Any) -> Draft:
@@ -230,13 +248,14 @@ def parse_draft(data: Any) -> Draft:
     title = _str(data, "title", "title（标题）", required=True)
     if "issuer" not in data or data.get("issuer") in (None, ""):
         raise DraftError("缺少必填字段 issuer（发起单位）。")
-    issuer = _resolve_unit(data["issuer"], "issuer（发起单位）")
     targets_raw = data.get("targets") or []
     if not isinstance(targets_raw, list):
         raise DraftError(f"字段 targets（对象单位）应为单位名称列表，收到的是“{targets_raw!r}”。")
+    wanted = [(data["issuer"], "issuer（发起单位）")]
+    wanted += [(name, f"targets（对象单位）第{i}项") for i, name in enumerate(targets_raw, start=1)]
+    issuer, *resolved = _resolve_units(wanted)
     targets: list[UnitRef] = []
-    for i, name in enumerate(targets_raw, start=1):
-        ref = _resolve_unit(name, f"targets（对象单位）第{i}项")
+    for ref in resolved:
         if ref not in targets:
             targets.append(ref)
 
