@@ -111,6 +111,8 @@ def _insert_items(items: list[Item]) -> None:
     prepare = [
         (f.attname, None if isinstance(f, _PLAIN_TYPES) and not isinstance(f, models.JSONField) else f) for f in fields
     ]
+    # auto_now / auto_now_add fields are filled by pre_save, as bulk_create does.
+    stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -121,6 +123,8 @@ def _insert_items(items: list[Item]) -> None:
             chunk = items[start : start + per_statement]
             params: list[Any] = []
             for item in chunk:
+                for field in stamped:
+                    field.pre_save(item, True)
                 for attname, field in prepare:
                     value = getattr(item, attname)
                     params.append(value if field is None else field.get_db_prep_save(value, connection))

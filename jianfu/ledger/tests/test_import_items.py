@@ -188,3 +188,44 @@ def test_the_fast_character_count_equals_the_ledger_services_count():
 
     for text in ["", "  ", "各镇（街道）：\n\t现将\u3000有关\xa0事项\u2003通知\r\n如下。", "a\u200bb\u0085c\x1cd"]:
         assert count_chars(text) == services.count_chars(text)
+
+
+def test_the_bulk_path_stores_what_create_item_stores(district, personas):
+    from jianfu.ledger import services
+    from jianfu.ledger.choices import InspectionCategory
+
+    clerk = personas["clerk_a"]
+    run_import(
+        "items",
+        items_file(
+            row(
+                类型="报表",
+                对象单位="青山镇;河西街道",
+                正文="正文\n内容",
+                文号="X1",
+                政策性文件="是",
+                时长分钟="30",
+                方式="现场",
+                类别="检查",
+                字段="甲;乙",
+                频次="每周",
+                上级来文="否",
+                编号="B-1",
+            )
+        ),
+        filename="items.csv",
+        by=clerk,
+    )
+    imported = Item.objects.get(ref="B-1")
+    made = services.create_item(
+        by=clerk, kind=Kind.DATA_REQUEST, title=imported.title, issuer=district["dept_a"],
+        targets=[district["township"], district["street"]], status=Status.ISSUED, date=dt.date(2025, 11, 20),
+        body="正文\n内容", number="X1", is_policy=True, duration_minutes=30, mode=MeetingMode.ONSITE,
+        category=InspectionCategory.INSPECTION, fields=["甲", "乙"], frequency=Frequency.WEEKLY, ref="B-2",
+    )  # fmt: skip
+    made.refresh_from_db()
+    a, b = services.snapshot(imported), services.snapshot(made)
+    assert {k: v for k, v in a.items() if k != "ref"} == {k: v for k, v in b.items() if k != "ref"}
+    for name in ("chars", "year", "issued_on", "targets_all", "created_by_id", "status"):
+        assert getattr(imported, name) == getattr(made, name), name
+    assert imported.created_at is not None and imported.updated_at is not None
