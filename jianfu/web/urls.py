@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from jianfu.web.views import bill, home, items, lists, notifications, queue, tokens, workflow
+from jianfu.web.views import bill, home, items, list_edit, lists, notifications, queue, tokens, workflow
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -30,6 +30,8 @@ urlpatterns = [
     path("lists/<slug:slug>/import/", lists.list_import, name="list_import"),
     path("lists/<slug:slug>/import/confirm/", lists.list_import_confirm, name="list_import_confirm"),
     path("lists/<slug:slug>/export/", lists.list_export, name="list_export"),
+    path("lists/<slug:slug>/add/", list_edit.list_add, name="list_add"),
+    path("lists/<slug:slug>/<int:pk>/delete/", list_edit.list_delete, name="list_delete"),
     # the grassroots
     path("bill/", bill.bill, name="bill"),
     path("bill/<int:unit_id>/", bill.bill, name="bill_unit"),

@@ -100,3 +100,35 @@ def test_export_downloads_the_list(personas, district, fmt):
 def test_leader_may_not_import(personas, district):
     response = client_for(personas["leader"]).post("/lists/duty/import/", {"file": _csv("事项\n巡查\n")})
     assert response.status_code == 403
+
+
+def test_reviewer_adds_a_plan_entry_and_quota_from_the_page(personas, district):
+    client = client_for(personas["reviewer"])
+    client.post(
+        "/lists/plans/add/",
+        {"year": "2025", "unit": district["dept_a"].pk, "kind": "document", "title": "安全生产年度通知", "quota": "12"},
+    )
+    assert Quota.objects.get(year=2025, unit=district["dept_a"], kind="document").quota == 12
+    assert "安全生产年度通知" in client.get("/lists/plans/?year=2025").content.decode()
+
+
+def test_a_refused_row_keeps_what_was_typed(personas, district):
+    response = client_for(personas["reviewer"]).post(
+        "/lists/whitelist/add/", {"year": "明年", "activity": "防溺水进校园", "organizer": "区教育局"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "“明年”不是整数" in html
+    assert 'value="防溺水进校园"' in html
+
+
+def test_deleting_a_list_row(personas, district):
+    entry = DutyEntry.objects.create(matter="森林防火")
+    client_for(personas["reviewer"]).post(f"/lists/duty/{entry.pk}/delete/")
+    assert not DutyEntry.objects.exists()
+
+
+def test_leader_cannot_add_or_delete_rows(personas, district):
+    entry = DutyEntry.objects.create(matter="森林防火")
+    leader = client_for(personas["leader"])
+    assert leader.post("/lists/duty/add/", {"matter": "x"}).status_code == 403
+    assert leader.post(f"/lists/duty/{entry.pk}/delete/").status_code == 403

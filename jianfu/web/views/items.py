@@ -63,11 +63,12 @@ def _history(item: Item):
 def _changes(event: AuditEvent) -> list[tuple[str, object, object]]:
     """Field-by-field what an update changed, with the field's Chinese name."""
     before, after = event.before or {}, event.after or {}
-    if not isinstance(before, dict) or not isinstance(after, dict):
+    # A creation lists no changes: its summary says what was made.
+    if not before or not isinstance(before, dict) or not isinstance(after, dict):
         return []
     out = []
     for key in sorted(set(before) | set(after)):
-        if before.get(key) != after.get(key) and key in after:
+        if before.get(key) != after.get(key) and key in after and (before.get(key) or after.get(key)):
             try:
                 label = Item._meta.get_field(key).verbose_name
             except Exception:  # noqa: BLE001 - a key that is not a field (targets) keeps its name

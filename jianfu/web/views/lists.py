@@ -99,6 +99,11 @@ def _render(request, page: ListPage, template: str, context: dict) -> HttpRespon
             "importable": importable(page) and perms.can_manage_lists(request.user),
         }
     )
+    if perms.can_manage_lists(request.user):
+        from jianfu.web.views.list_edit import DELETABLE, form_rows
+
+        context["add_rows"] = form_rows(page.slug, getattr(request, "add_values", None))
+        context["deletable"] = page.slug in DELETABLE
     return render(request, template, context)
 
 
