@@ -76,3 +76,36 @@ def test_a_review_costs_a_bounded_number_of_queries(district, django_assert_max_
     with django_assert_max_num_queries(16):
         result = review_draft(data)
     assert {"INSPECTION_OVERLAP", "INSPECTION_CAP"} <= {f["code"] for f in result["findings"]}
+
+
+SPEC_EXAMPLE = {
+    "kind": "document",
+    "title": "关于开展2025年度安全生产大检查的通知",
+    "body": "……正文……",
+    "issuer": "区应急管理局",
+    "targets": ["青山镇", "河西街道"],
+    "date": "2025-11-20",
+    "year": 2025,
+    "plan_entry": None,
+    "justification": "",
+    "document": {"number": "X应急〔2025〕12号", "is_policy": False, "special_task": False},
+    "meeting": {"starts_at": "2025-11-03T09:00", "duration_minutes": 120, "mode": "onsite",
+                "attendee_level": "principal", "coordination_body": None},
+    "inspection": {"category": "检查", "starts_on": "2025-11-01", "ends_on": "2025-11-30",
+                   "method": "", "materials_required": True},
+    "data_request": {"fields": ["户籍人口数", "低保户数"], "frequency": "monthly"},
+    "task": {"duty_entry": None, "resources": []},
+    "campus": {"whitelist_entry": None},
+    "award": {"basis": ""},
+    "app": {"platform": "wechat_group", "daily_minutes": 20},
+}  # fmt: skip
+
+
+def test_the_example_of_the_spec_is_accepted_and_only_its_kinds_block_is_read(district):
+    from jianfu.gate.schema import validate_review
+
+    result = review_draft(SPEC_EXAMPLE)
+    assert validate_review(result, SPEC_EXAMPLE["body"]) == []
+    # The meeting block says 120 minutes onsite, but this is a document.
+    assert {f["code"] for f in result["findings"]} == {"NOT_IN_PLAN"}
+    assert result["measures"]["target_units"] == 2
