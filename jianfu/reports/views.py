@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from jianfu.meter.service import meter_params, period_stats
 from jianfu.org.models import Unit
 from jianfu.reports import dashboard as dash
 from jianfu.reports import writers
+from jianfu.reports.charts import FontMissingError
 from jianfu.reports.labels import CODE_LABELS, KIND_LABELS, PARAM_LABELS, VERDICT_LABELS, figure_label
 from jianfu.reports.permissions import can_view_stats
 
@@ -196,7 +197,11 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Http404("没有这种格式。")
     period = _period(request)
     stats = period_stats(period, keep_members=(fmt == "xlsx"))
-    data = {"docx": writers.to_docx, "xlsx": writers.to_xlsx, "json": writers.to_json}[fmt](stats)
+    try:
+        data = {"docx": writers.to_docx, "xlsx": writers.to_xlsx, "json": writers.to_json}[fmt](stats)
+    except FontMissingError as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{reverse('reports:dashboard')}?period={period.label}")
     types = {
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -137,3 +137,13 @@ def test_long_id_lists_are_filtered_in_chunks_newest_first(ledger):
     ids = [ledger[k].pk for k in ("D1", "D2", "D3", "P1", "M1")]
     ordered = _ordered_ids(Item.objects.filter(kind="document"), ids, chunk=2)
     assert ordered == [ledger["D3"].pk, ledger["D2"].pk, ledger["D1"].pk, ledger["P1"].pk]
+
+
+def test_a_word_download_without_the_font_explains_how_to_install_it(leader, ledger, tmp_path, monkeypatch):
+    from jianfu.reports import charts
+
+    monkeypatch.setattr(charts, "FONT_PATH", tmp_path / "none.ttf")
+    charts.cjk_font_name.cache_clear()
+    response = leader.get(reverse("reports:download", args=["docx"]), {"period": "2025Q4"}, follow=True)
+    charts.cjk_font_name.cache_clear()
+    assert "make assets" in response.content.decode()
