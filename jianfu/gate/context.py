@@ -149,6 +149,7 @@ def _similarity():
     try:
         from jianfu.gate.similarity import search
     except ImportError:
+        log.warning("相似度索引模块不可用，相似度相关规则本次未检查")
         return None
     needed = ("find_similar", "find_upper_containment", "find_field_overlap")
     return search if all(hasattr(search, name) for name in needed) else None

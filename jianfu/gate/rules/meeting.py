@@ -1,6 +1,6 @@
 """Meeting rules: length, video over onsite, merging, principals, abolished bodies."""
 
-from jianfu.gate.rules.base import Facts, finding, names, related
+from jianfu.gate.rules.base import Facts, finding, related
 from jianfu.ledger.choices import AttendeeLevel, BodyStatus, MeetingMode
 
 
@@ -71,10 +71,6 @@ def body_abolished(facts: Facts) -> list[dict]:
         f"或并入其他会议。"
     )
     return [finding("BODY_ABOLISHED", "block", message)]
-
-
-def scope_names(facts: Facts, ids) -> str:
-    return names(facts.ctx.scope_units[i] for i in sorted(ids) if i in facts.ctx.scope_units)
 
 
 RULES = [meeting_too_long, onsite_when_video, meeting_mergeable, principal_attendance, body_abolished]
