@@ -83,7 +83,6 @@ DEFAULT_LEXICON: dict[str, list[str]] = {
         "收到请回",
         "收到回复",
         "即时回复",
-        "及时回复",
         "限时回复",
         "第一时间回复",
         "第一时间回应",
@@ -168,7 +167,6 @@ DEFAULT_LEXICON: dict[str, list[str]] = {
         "今日下午#点前",
         "今日下午#时前",
         "当日#时前",
-        "紧急通知",
     ],
     "HIGH_FREQUENCY": [
         "每日上报",

@@ -116,3 +116,7 @@ def test_office_can_turn_a_phrase_off_or_add_one():
     extra = (*default_entries(), ("CHECKIN_DEMAND", "刷脸…考勤"))
     result = review(draft(body="每天刷脸完成考勤。"), context(lexicon=extra))
     assert "CHECKIN_DEMAND" in {f["code"] for f in result["findings"]}
+
+
+def test_urgency_and_timeliness_alone_are_not_demands():
+    assert codes("现将有关事项紧急通知如下。请及时回复意见。") == set()
