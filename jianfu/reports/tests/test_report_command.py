@@ -112,3 +112,16 @@ def test_a_missing_font_fails_with_the_make_assets_hint(ledger, tmp_path, monkey
     charts.cjk_font_name.cache_clear()
     assert err.value.returncode == 3
     assert "make assets" in str(err.value)
+
+
+def test_an_unexpected_failure_exits_with_code_3(ledger, tmp_path, monkeypatch):
+    from jianfu.reports.management.commands import report
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("数据库不可用")
+
+    monkeypatch.setattr(report, "period_stats", broken)
+    with pytest.raises(CommandError) as err:
+        run("--period", "2025Q4")
+    assert err.value.returncode == 3
+    assert "数据库不可用" in str(err.value)

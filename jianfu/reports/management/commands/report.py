@@ -41,6 +41,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
+            self._handle(**options)
+        except CommandError:
+            raise
+        except Exception as exc:  # spec/cli.md: anything unexpected is exit code 3, with a message
+            raise CommandError(f"生成报告失败：{exc.__class__.__name__}: {exc}", returncode=3) from exc
+
+    def _handle(self, **options):
+        try:
             period = parse_period(options["period"])
         except PeriodError as exc:
             raise CommandError(str(exc), returncode=2) from exc
