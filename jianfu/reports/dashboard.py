@@ -11,7 +11,7 @@ from jianfu.meter.stats import FIGURE_KEYS, Stats
 from jianfu.reports.labels import KIND_LABELS, code_label, figure_label
 
 HEAT_UNITS = 20
-TREND_DEPARTMENTS = 8
+TREND_DEPARTMENTS = 6
 
 
 def drill_url(base: str, period: Period, **params: Any) -> str:

@@ -68,11 +68,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/dashboard.html", context)
 
 
-def _items_for(period: Period, figure: str, which: str):
-    """(queryset, hours per item or None, heading) for a figure of the dashboard."""
+def _items_for(period: Period, figure: str, which: str, *, by_month: bool = False):
+    """(queryset, ids behind the figure or None, hours per item or None, heading)."""
     window = period if which == "current" else period.year_earlier()
     if figure == "items":
-        return counted_items().filter(date__gte=window.start, date__lte=window.end), None, None, "下发事项"
+        # The monthly trends cover whole years: a month picks its own dates.
+        qs = counted_items() if by_month else counted_items().filter(date__gte=window.start, date__lte=window.end)
+        return qs, None, None, "下发事项"
     if figure == "quota":
         qs = Item.objects.filter(
             year=period.end.year, status__in=(Status.APPROVED, *COUNTED_STATUSES), is_upper_level=False
@@ -108,7 +110,7 @@ def drilldown(request: HttpRequest) -> HttpResponse:
     period = _period(request)
     figure = request.GET.get("figure", "items")
     which = "previous" if request.GET.get("which") == "previous" else "current"
-    qs, ids, hours, heading = _items_for(period, figure, which)
+    qs, ids, hours, heading = _items_for(period, figure, which, by_month=bool(request.GET.get("month")))
     window = period if which == "current" else period.year_earlier()
     filters = []
     kind = request.GET.get("kind", "")

@@ -147,3 +147,10 @@ def test_a_word_download_without_the_font_explains_how_to_install_it(leader, led
     response = leader.get(reverse("reports:download", args=["docx"]), {"period": "2025Q4"}, follow=True)
     charts.cjk_font_name.cache_clear()
     assert "make assets" in response.content.decode()
+
+
+def test_a_month_of_the_yearly_trend_opens_even_from_a_quarter(leader, ledger):
+    html = leader.get(
+        reverse("reports:items"), {"period": "2025Q4", "figure": "items", "kind": "app", "month": "2025-01"}
+    ).content.decode()
+    assert 'data-testid="drill-count">1<' in html and ledger["A1"].title in html

@@ -17,6 +17,7 @@
     return year + "-" + String(index + 1).padStart(2, "0");
   }
 
+  var PALETTE = ["#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272"];
   var FONT = '"Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif';
   var charts = [];
 
@@ -66,11 +67,18 @@
         grid: { left: 40, right: 20, top: 40, bottom: 30 },
         xAxis: { type: "category", data: data.months },
         yAxis: { type: "value", name: "事项数" },
-        series: data.trend_dept.map(function (d) {
-          return { name: d.name, type: "line", data: d.data, issuer: d.issuer };
-        })
+        // Each department twice: this year (solid) and last year (dashed, same colour).
+        series: data.trend_dept.reduce(function (acc, d, i) {
+          var colour = PALETTE[i % PALETTE.length];
+          acc.push({ name: d.name, type: "line", data: d.data, issuer: d.issuer, color: colour });
+          acc.push({ name: d.name + "（" + (y - 1) + "）", type: "line", data: d.last_year, issuer: d.issuer,
+                     lastYear: true, color: colour, lineStyle: { type: "dashed" }, symbol: "emptyCircle" });
+          return acc;
+        }, [])
       }, function (p) {
-        drill({ figure: "items", issuer: data.trend_dept[p.seriesIndex].issuer, month: month(y, p.dataIndex) });
+        var d = data.trend_dept[Math.floor(p.seriesIndex / 2)];
+        if (p.seriesIndex % 2) drill({ figure: "items", issuer: d.issuer, month: month(y - 1, p.dataIndex), which: "previous" });
+        else drill({ figure: "items", issuer: d.issuer, month: month(y, p.dataIndex) });
       });
     } else {
       empty("chart-trend-dept", "本年度暂无下发事项");
