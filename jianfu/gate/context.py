@@ -70,6 +70,7 @@ class LedgerRef:
     similarity: float | None = None
     platform: str = ""
     shared: tuple[str, ...] = ()
+    list_entry_id: int | None = None  # campus: the whitelist entry the activity rests on
 
 
 @dataclass(frozen=True)
@@ -346,17 +347,27 @@ def _per_unit_items(Item, ItemTarget, kind, scope: dict[int, str], start, end, e
                 unit_id__in=list(scope), kind=kind, date__gte=start, date__lte=end, item__status__in=LIVE
             )
             .exclude(item_id__in=exclude)
-            .values("item_id", "unit_id", "item__title", "item__date", "item__ends_on")
+            .values("item_id", "unit_id", "item__title", "item__date", "item__ends_on", "item__whitelist_entry_id")
         ):
             units.setdefault(r["item_id"], set()).add(r["unit_id"])
-            rows[r["item_id"]] = {"title": r["item__title"], "date": r["item__date"], "ends_on": r["item__ends_on"]}
+            rows[r["item_id"]] = {
+                "title": r["item__title"],
+                "date": r["item__date"],
+                "ends_on": r["item__ends_on"],
+                "entry": r["item__whitelist_entry_id"],
+            }
     for r in (
         Item.objects.filter(kind=kind, status__in=LIVE, date__gte=start, date__lte=end, targets_all=True)
         .exclude(pk__in=exclude)
-        .values("pk", "title", "date", "ends_on")
+        .values("pk", "title", "date", "ends_on", "whitelist_entry_id")
     ):
         units[r["pk"]] = set(scope)
-        rows[r["pk"]] = {"title": r["title"], "date": r["date"], "ends_on": r["ends_on"]}
+        rows[r["pk"]] = {
+            "title": r["title"],
+            "date": r["date"],
+            "ends_on": r["ends_on"],
+            "entry": r["whitelist_entry_id"],
+        }
     return tuple(
         LedgerRef(
             pk,
@@ -365,7 +376,7 @@ def _per_unit_items(Item, ItemTarget, kind, scope: dict[int, str], start, end, e
             rows[pk]["date"],
             rows[pk]["ends_on"],
             unit_ids=tuple(sorted(units[pk])),
-            targets_all=False,
+            list_entry_id=rows[pk]["entry"],
         )
         for pk in sorted(rows, key=lambda k: (rows[k]["date"], k))
     )

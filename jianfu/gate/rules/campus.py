@@ -18,24 +18,43 @@ def campus_not_whitelisted(facts: Facts) -> list[dict]:
     return [finding("CAMPUS_NOT_WHITELISTED", "block", message)]
 
 
-def campus_cap(facts: Facts) -> list[dict]:
-    cap = int(facts.limits["campus_cap_per_semester"])
+def _over(facts: Facts, items, cap: int) -> tuple[list[int], dict[int, int]]:
     start, end = semester_bounds(facts.draft.date)
     counts: dict[int, int] = {}
-    for other in facts.ctx.campus_items:
+    for other in items:
         if other.date is not None and start <= other.date <= end:
             for unit in other.unit_ids:
                 counts[unit] = counts.get(unit, 0) + 1
-    over = sorted(u for u, n in counts.items() if n + 1 > cap and u in facts.ctx.scope_units)
-    if not over:
+    return sorted(u for u, n in counts.items() if n + 1 > cap and u in facts.ctx.scope_units), counts
+
+
+def campus_cap(facts: Facts) -> list[dict]:
+    """The district's cap per school and semester, and the whitelist entry's own
+    cap (每学期上限) for this activity when the office set one."""
+    cap = int(facts.limits["campus_cap_per_semester"])
+    over, counts = _over(facts, facts.ctx.campus_items, cap)
+    parts, rel_units = [], set(over)
+    if over:
+        worst = max(counts[u] for u in over)
+        parts.append(
+            f"{names(facts.ctx.scope_units[u] for u in over)}本学期已安排进校园活动{worst}次，"
+            f"再安排将超过每学期{cap}次的上限"
+        )
+    entry = facts.matched.get("whitelist_entry")
+    entry_cap = next((e.per_semester for e in facts.ctx.whitelist if entry and e.id == entry["id"]), None)
+    same = [o for o in facts.ctx.campus_items if entry and o.list_entry_id == entry["id"]]
+    if entry_cap:
+        entry_over, entry_counts = _over(facts, same, int(entry_cap))
+        if entry_over:
+            rel_units |= set(entry_over)
+            parts.append(
+                f"白名单事项“{entry['title']}”在{names(facts.ctx.scope_units[u] for u in entry_over)}本学期已开展"
+                f"{max(entry_counts[u] for u in entry_over)}次，再安排将超过该事项每学期{entry_cap}次的上限"
+            )
+    if not parts:
         return []
-    worst = max(counts[u] for u in over)
-    message = (
-        f"{names(facts.ctx.scope_units[u] for u in over)}本学期已安排进校园活动{worst}次，"
-        f"再安排将超过每学期{cap}次的上限："
-        f"请与已有活动合并，或安排到下学期。"
-    )
-    rel = [o for o in facts.ctx.campus_items if set(o.unit_ids) & set(over)]
+    message = "；".join(parts) + "：请与已有活动合并，或安排到下学期。"
+    rel = [o for o in facts.ctx.campus_items if set(o.unit_ids) & rel_units]
     return [finding("CAMPUS_CAP", "block", message, related=related(rel))]
 
 

@@ -314,3 +314,18 @@ def test_an_app_described_like_another_units_app_is_a_duplicate(lists):
     assert "APP_DUPLICATE_FUNCTION" in codes(app)
     other = {**app, "title": "安全巡查小程序", "body": "用于记录企业安全巡查发现的隐患和整改情况。"}
     assert "APP_DUPLICATE_FUNCTION" not in codes(other)
+
+
+def test_a_whitelist_entry_with_its_own_semester_cap_is_respected(lists):
+    school = lists["school"]
+    law = CampusWhitelistEntry.objects.create(year=2025, activity="法治进校园", per_semester=2)
+    for day in (3, 10):
+        make_item(kind="campus", issuer=lists["dept_b"], title=f"法治课{day}", targets=[school],
+                  date=dt.date(2025, 9, day), whitelist_entry=law)  # fmt: skip
+    campus = {"kind": "campus", "title": "宪法宣传", "issuer": "区教育局", "targets": [school.name],
+              "date": "2025-11-20", "campus": {"whitelist_entry": "法治进校园"}}  # fmt: skip
+    result = review_draft(campus)
+    cap = next(f for f in result["findings"] if f["code"] == "CAMPUS_CAP")
+    assert "法治进校园" in cap["message"] and "每学期2次" in cap["message"]
+    other = {**campus, "title": "防溺水安全教育", "campus": {"whitelist_entry": None}}
+    assert codes(other) == set()
