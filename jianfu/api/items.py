@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from jianfu.api.auth import api_auth
 from jianfu.ledger import services
@@ -62,28 +62,28 @@ def item_json(item: Item, *, full: bool = False) -> dict[str, Any]:
     return data
 
 
-def _payload(request: HttpRequest) -> dict[str, Any] | tuple[int, dict]:
+def _payload(request: HttpRequest) -> dict[str, Any] | Status:
     try:
         data = json.loads(request.body or b"{}")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return 422, {"detail": f"请求体不是有效的 JSON：{exc}"}
+        return Status(422, {"detail": f"请求体不是有效的 JSON：{exc}"})
     if not isinstance(data, dict):
-        return 422, {"detail": "请求体应为 JSON 对象。"}
+        return Status(422, {"detail": "请求体应为 JSON 对象。"})
     return data
 
 
-def _form_data(data: dict[str, Any], base: dict[str, Any] | None = None) -> dict[str, Any] | tuple[int, dict]:
+def _form_data(data: dict[str, Any], base: dict[str, Any] | None = None) -> dict[str, Any] | Status:
     """JSON → form data. Targets may be given by name (as in spec/gate.md) or id."""
     merged: dict[str, Any] = dict(base or {})
     merged.update(data)
     targets = merged.get("targets") or []
     if not isinstance(targets, list):
-        return 422, {"detail": "targets（对象单位）应为单位名称列表。"}
+        return Status(422, {"detail": "targets（对象单位）应为单位名称列表。"})
     names = [t for t in targets if isinstance(t, str)]
     ids = [t for t in targets if isinstance(t, int) and not isinstance(t, bool)]
     units, unknown = resolve_units(names)
     if unknown:
-        return 422, {"detail": f"未知单位：{'、'.join(unknown)}。"}
+        return Status(422, {"detail": f"未知单位：{'、'.join(unknown)}。"})
     merged["targets"] = [u.pk for u in units] + ids
     for name in ("fields", "app_demands"):
         if isinstance(merged.get(name), list):
@@ -106,12 +106,12 @@ def _form_errors(form: ItemForm) -> dict:
     return {"detail": f"数据有误：{text}", "errors": errors}
 
 
-def _get(request, pk: int) -> Item | tuple[int, dict]:
+def _get(request, pk: int) -> Item | Status:
     item = Item.objects.select_related("issuer", "latest_review").filter(pk=pk).first()
     if item is None:
-        return 404, {"detail": f"没有编号为 {pk} 的事项。"}
+        return Status(404, {"detail": f"没有编号为 {pk} 的事项。"})
     if not perms.can_view_item(request.auth, item):
-        return 403, {"detail": "您没有权限查看此事项。"}
+        return Status(403, {"detail": "您没有权限查看此事项。"})
     return item
 
 
@@ -122,111 +122,114 @@ def list_items(request: HttpRequest):
     per_page = request.GET.get("per_page", "50")
     per_page = min(int(per_page), MAX_PER_PAGE) if per_page.isdigit() and int(per_page) > 0 else 50
     page = Paginator(qs, per_page).get_page(request.GET.get("page"))
-    return 200, {
-        "count": page.paginator.count,
-        "page": page.number,
-        "pages": page.paginator.num_pages,
-        "warnings": filters.errors,
-        "results": [item_json(item) for item in page],
-    }
+    return Status(
+        200,
+        {
+            "count": page.paginator.count,
+            "page": page.number,
+            "pages": page.paginator.num_pages,
+            "warnings": filters.errors,
+            "results": [item_json(item) for item in page],
+        },
+    )
 
 
 @router.get("/items/{pk}", auth=api_auth, response={200: dict, **ERRORS}, summary="事项详情")
 def get_item(request: HttpRequest, pk: int):
     item = _get(request, pk)
-    if isinstance(item, tuple):
+    if isinstance(item, Status):
         return item
-    return 200, {**item_json(item, full=True), "actions": perms.item_actions(request.auth, item)}
+    return Status(200, {**item_json(item, full=True), "actions": perms.item_actions(request.auth, item)})
 
 
 @router.post("/items", auth=api_auth, response={201: dict, **ERRORS}, summary="新建事项（草稿）")
 def create_item(request: HttpRequest):
     user = request.auth
     if not perms.can_create_item(user):
-        return 403, {"detail": "只有部门经办人（或可写令牌）可以新建事项。"}
+        return Status(403, {"detail": "只有部门经办人（或可写令牌）可以新建事项。"})
     data = _payload(request)
-    if isinstance(data, tuple):
+    if isinstance(data, Status):
         return data
     form_data = _form_data(data)
-    if isinstance(form_data, tuple):
+    if isinstance(form_data, Status):
         return form_data
     issuer = Unit.objects.get(pk=perms.creatable_issuer_id(user))
     form = ItemForm(form_data, issuer=issuer)
     if not form.is_valid():
-        return 422, _form_errors(form)
+        return Status(422, _form_errors(form))
     item = services.create_item(by=user, issuer=issuer, targets=form.target_units(), **form.service_fields())
-    return 201, item_json(item, full=True)
+    return Status(201, item_json(item, full=True))
 
 
 @router.patch("/items/{pk}", auth=api_auth, response={200: dict, **ERRORS}, summary="修改草稿或被退回的事项")
 def update_item(request: HttpRequest, pk: int):
     item = _get(request, pk)
-    if isinstance(item, tuple):
+    if isinstance(item, Status):
         return item
     if not perms.can_edit_item(request.auth, item):
-        return 403, {"detail": "只有本部门经办人可以修改草稿或被退回的事项。"}
+        return Status(403, {"detail": "只有本部门经办人可以修改草稿或被退回的事项。"})
     data = _payload(request)
-    if isinstance(data, tuple):
+    if isinstance(data, Status):
         return data
     base = initial_from_item(item)
     base["targets"] = [link.unit.name for link in item.target_links.select_related("unit")]
     unknown = set(data) - set(COMMON_FIELDS) - set(ALL_KIND_FIELDS)
     if unknown:
-        return 422, {"detail": f"未知字段：{'、'.join(sorted(unknown))}"}
+        return Status(422, {"detail": f"未知字段：{'、'.join(sorted(unknown))}"})
     form_data = _form_data(data, base)
-    if isinstance(form_data, tuple):
+    if isinstance(form_data, Status):
         return form_data
     form = ItemForm(form_data, issuer=item.issuer)
     if not form.is_valid():
-        return 422, _form_errors(form)
+        return Status(422, _form_errors(form))
     try:
         item = services.update_item(item=item, by=request.auth, targets=form.target_units(), **form.service_fields())
     except LifecycleError as exc:
-        return 409, {"detail": str(exc)}
-    return 200, item_json(item, full=True)
+        return Status(409, {"detail": str(exc)})
+    return Status(200, item_json(item, full=True))
 
 
 @router.delete("/items/{pk}", auth=api_auth, response={200: dict, **ERRORS}, summary="删除草稿")
 def delete_item(request: HttpRequest, pk: int):
     item = _get(request, pk)
-    if isinstance(item, tuple):
+    if isinstance(item, Status):
         return item
     if not perms.can_delete_item(request.auth, item):
-        return 403, {"detail": "只有本部门经办人可以删除草稿。"}
+        return Status(403, {"detail": "只有本部门经办人可以删除草稿。"})
     try:
         services.delete_item(item=item, by=request.auth)
     except LifecycleError as exc:
-        return 409, {"detail": str(exc)}
-    return 200, {"deleted": pk}
+        return Status(409, {"detail": str(exc)})
+    return Status(200, {"deleted": pk})
 
 
 @router.post("/items/{pk}/submit", auth=api_auth, response={200: dict, **ERRORS}, summary="提交审核")
 def submit_item(request: HttpRequest, pk: int):
     item = _get(request, pk)
-    if isinstance(item, tuple):
+    if isinstance(item, Status):
         return item
     if not perms.can_submit_item(request.auth, item):
-        return 403, {"detail": "只有本部门经办人可以提交此事项。"}
+        return Status(403, {"detail": "只有本部门经办人可以提交此事项。"})
     try:
         item = services.submit_item(item=item, by=request.auth)
     except LifecycleError as exc:
-        return 409, {"detail": str(exc)}
+        return Status(409, {"detail": str(exc)})
     notify.after_submit(item)
-    return 200, item_json(item, full=True)
+    return Status(200, item_json(item, full=True))
 
 
 @router.post("/items/{pk}/sign-off", auth=api_auth, response={200: dict, **ERRORS}, summary="部门负责人签批")
 def sign_off(request: HttpRequest, pk: int):
     item = _get(request, pk)
-    if isinstance(item, tuple):
+    if isinstance(item, Status):
         return item
     if not perms.can_sign_off(request.auth, item):
-        return 403, {"detail": "只有本部门负责人可以签批草稿。"}
+        return Status(403, {"detail": "只有本部门负责人可以签批草稿。"})
     try:
         item = services.sign_off(item=item, by=request.auth)
     except LifecycleError as exc:
-        return 409, {"detail": str(exc)}
-    return 200, item_json(item, full=True)
+        return Status(409, {"detail": str(exc)})
+    return Status(200, item_json(item, full=True))
 
 
 class DecideIn(Schema):
@@ -238,17 +241,17 @@ class DecideIn(Schema):
 
 def _decide(request, pk: int, payload: DecideIn):
     item = _get(request, pk)
-    if isinstance(item, tuple):
+    if isinstance(item, Status):
         return item
     if not perms.is_reviewer(request.auth) or not perms.can_decide(request.auth):
-        return 403, {"detail": "只有减负办审核员可以作出审核决定。"}
+        return Status(403, {"detail": "只有减负办审核员可以作出审核决定。"})
     if payload.decision not in DecisionAction.values:
-        return 422, {"detail": f"决定“{payload.decision}”无效，应为 approve、return、reject、merge 之一。"}
+        return Status(422, {"detail": f"决定“{payload.decision}”无效，应为 approve、return、reject、merge 之一。"})
     target = None
     if payload.decision == DecisionAction.MERGE:
         target = Item.objects.filter(pk=payload.merge_into or 0).first()
         if target is None:
-            return 422, {"detail": f"合并目标事项“{payload.merge_into}”不存在。"}
+            return Status(422, {"detail": f"合并目标事项“{payload.merge_into}”不存在。"})
     try:
         item = services.decide(
             item=item,
@@ -259,9 +262,9 @@ def _decide(request, pk: int, payload: DecideIn):
             expected_status=payload.expected_status,
         )
     except LifecycleError as exc:
-        return 409, {"detail": str(exc)}
+        return Status(409, {"detail": str(exc)})
     notify.after_decision(item)
-    return 200, item_json(item, full=True)
+    return Status(200, item_json(item, full=True))
 
 
 @router.post("/items/{pk}/decide", auth=api_auth, response={200: dict, **ERRORS}, summary="审核决定")
@@ -299,18 +302,18 @@ def issue(request: HttpRequest, pk: int, payload: IssueIn):
     import datetime as dt
 
     item = _get(request, pk)
-    if isinstance(item, tuple):
+    if isinstance(item, Status):
         return item
     if not perms.can_issue_item(request.auth, item):
-        return 403, {"detail": "只有本部门经办人可以登记已批准事项的发布。"}
+        return Status(403, {"detail": "只有本部门经办人可以登记已批准事项的发布。"})
     issued_on = None
     if payload.issued_on:
         try:
             issued_on = dt.date.fromisoformat(payload.issued_on)
         except ValueError:
-            return 422, {"detail": f"issued_on（发布日期）“{payload.issued_on}”不是有效日期，如 2025-11-20。"}
+            return Status(422, {"detail": f"issued_on（发布日期）“{payload.issued_on}”不是有效日期，如 2025-11-20。"})
     try:
         item = services.issue_item(item=item, by=request.auth, issued_on=issued_on, number=payload.number)
     except LifecycleError as exc:
-        return 409, {"detail": str(exc)}
-    return 200, item_json(item, full=True)
+        return Status(409, {"detail": str(exc)})
+    return Status(200, item_json(item, full=True))

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from jianfu.api.auth import api_auth
 from jianfu.api.models import ApiToken, hash_key
@@ -101,30 +101,30 @@ def _session_only(request: HttpRequest) -> bool:
 @router.get("/tokens", auth=api_auth, response={200: list[dict], 403: dict}, summary="我的接口令牌")
 def list_tokens(request: HttpRequest):
     if not _session_only(request) or not perms.can_manage_tokens(request.auth):
-        return 403, {"detail": "只有登录的部门用户或管理员可以管理令牌。"}
-    return 200, [token_json(t) for t in tokens_visible_to(request.auth)]
+        return Status(403, {"detail": "只有登录的部门用户或管理员可以管理令牌。"})
+    return Status(200, [token_json(t) for t in tokens_visible_to(request.auth)])
 
 
 @router.post("/tokens", auth=api_auth, response={201: dict, 403: dict, 422: dict}, summary="创建接口令牌")
 def post_token(request: HttpRequest, payload: TokenIn):
     user = request.auth
     if not _session_only(request) or not perms.can_manage_tokens(user):
-        return 403, {"detail": "只有登录的部门用户或管理员可以管理令牌。"}
+        return Status(403, {"detail": "只有登录的部门用户或管理员可以管理令牌。"})
     unit = Unit.objects.filter(pk=payload.unit_id or user.unit_id).first()
     if unit is None:
-        return 422, {"detail": "请指定令牌限定的部门（unit_id）。"}
+        return Status(422, {"detail": "请指定令牌限定的部门（unit_id）。"})
     try:
         token, key = create_token(by=user, name=payload.name, unit=unit, scope=payload.scope)
     except TokenError as exc:
-        return 422, {"detail": str(exc)}
-    return 201, {**token_json(token), "key": key}
+        return Status(422, {"detail": str(exc)})
+    return Status(201, {**token_json(token), "key": key})
 
 
 @router.delete("/tokens/{token_id}", auth=api_auth, response={200: dict, 403: dict, 404: dict}, summary="吊销令牌")
 def delete_token(request: HttpRequest, token_id: int):
     if not _session_only(request):
-        return 403, {"detail": "令牌不能吊销令牌，请登录后操作。"}
+        return Status(403, {"detail": "令牌不能吊销令牌，请登录后操作。"})
     token = tokens_visible_to(request.auth).filter(pk=token_id).first()
     if token is None:
-        return 404, {"detail": f"没有编号为 {token_id} 的令牌。"}
-    return 200, token_json(revoke_token(token=token, by=request.auth))
+        return Status(404, {"detail": f"没有编号为 {token_id} 的令牌。"})
+    return Status(200, token_json(revoke_token(token=token, by=request.auth)))

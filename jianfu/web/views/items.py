@@ -16,7 +16,7 @@ from jianfu.org.models import AuditEvent, Unit
 from jianfu.web.forms import DecisionForm, IssueForm, ItemForm, MergeForm, draft_from_form, initial_from_item
 from jianfu.web.highlight import mark_evidence, related_ids, side_by_side
 from jianfu.web.search import search_items
-from jianfu.web.views.common import deny_unless, is_htmx, item_for, paginate
+from jianfu.web.views.common import deny_unless, item_for, paginate
 
 FINDING_CODES = (
     "NOT_IN_PLAN QUOTA_EXCEEDED NEAR_DUPLICATE TRACE_DEMAND PHOTO_VIDEO_DEMAND CHECKIN_DEMAND INSTANT_REPLY_DEMAND "
@@ -48,8 +48,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
         "units": Unit.objects.grassroots().order_by("kind", "name"),
         "codes": FINDING_CODES,
     }
-    template = "web/_item_rows.html" if is_htmx(request) and request.GET.get("partial") else "web/item_list.html"
-    return render(request, template, context)
+    return render(request, "web/item_list.html", context)
 
 
 def _history(item: Item):
