@@ -120,3 +120,9 @@ def test_office_can_turn_a_phrase_off_or_add_one():
 
 def test_urgency_and_timeliness_alone_are_not_demands():
     assert codes("现将有关事项紧急通知如下。请及时回复意见。") == set()
+
+
+def test_press_examples_of_fingertip_formalism_fire():
+    assert "INSTANT_REPLY_DEMAND" in codes("请各村书记在群里回复“收到”。")
+    assert "TIGHT_DEADLINE" in codes("请于明天上午9点前报送。")
+    assert "INSTANT_REPLY_DEMAND" not in codes("工作群消息无需逐条回复“收到”。")
