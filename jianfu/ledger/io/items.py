@@ -23,6 +23,7 @@ from jianfu.ledger.choices import (
 from jianfu.ledger.io.base import Context, Handler, yes_no
 from jianfu.ledger.io.cells import Cells
 from jianfu.ledger.io.columns import Column
+from jianfu.ledger.io.report import RowError
 from jianfu.ledger.models import Item, ItemTarget
 from jianfu.org.models import Unit
 
@@ -236,6 +237,16 @@ class ItemsHandler(Handler):
 
     def write(self, records: Sequence[tuple[int, ItemRow]], ctx: Context) -> None:
         self._match_existing(records)
+        claimed: dict[int, int] = {}
+        for number, r in records:
+            if r.existing is None:
+                continue
+            if r.existing in claimed:
+                problem = f"与第{claimed[r.existing]}行对应同一个已有事项（编号或类型、标题、发起单位、日期相同）"
+                ctx.result.errors.append(RowError(number, "编号", problem))
+            claimed.setdefault(r.existing, number)
+        if ctx.result.errors:
+            return
         fresh = [r for _, r in records if r.existing is None]
         known = [r for _, r in records if r.existing is not None]
         total = len(records)
@@ -286,10 +297,11 @@ class ItemsHandler(Handler):
             chunk = rows[start : start + CHUNK]
             ids = [r.existing for r in chunk]
             current = {row.pop("pk"): row for row in Item.objects.filter(pk__in=ids).values("pk", *fetch)}
+            # Stored targets are needed even without a 对象单位 column: a row that moves
+            # the item's kind or date rewrites its target rows with the new values.
             links: dict[int, set[int]] = {pk: set() for pk in ids}
-            if sample.targets is not None:
-                for item_id, unit_id in ItemTarget.objects.filter(item_id__in=ids).values_list("item_id", "unit_id"):
-                    links[item_id].add(unit_id)
+            for item_id, unit_id in ItemTarget.objects.filter(item_id__in=ids).values_list("item_id", "unit_id"):
+                links[item_id].add(unit_id)
             to_save: list[Item] = []
             relink: list[tuple[Item, list[int]]] = []
             for r in chunk:

@@ -229,3 +229,25 @@ def test_the_bulk_path_stores_what_create_item_stores(district, personas):
     for name in ("chars", "year", "issued_on", "targets_all", "created_by_id", "status"):
         assert getattr(imported, name) == getattr(made, name), name
     assert imported.created_at is not None and imported.updated_at is not None
+
+
+def test_a_date_change_without_a_targets_column_keeps_the_targets(district):
+    run_import("items", items_file(row(编号="R", 对象单位="青山镇;河西街道")), filename="items.csv")
+    header = ["类型", "标题", "发起单位", "日期", "编号"]
+    result = run_import(
+        "items",
+        csv_file([header, ["发文", "关于开展安全生产检查的通知", "区应急管理局", "2026-02-01", "R"]]),
+        filename="items.csv",
+    )
+    assert result.updated == 1
+    assert sorted(ItemTarget.objects.values_list("unit__name", "date")) == [
+        ("河西街道", dt.date(2026, 2, 1)),
+        ("青山镇", dt.date(2026, 2, 1)),
+    ]
+
+
+def test_two_rows_pointing_at_the_same_stored_item_are_refused(district):
+    run_import("items", items_file(row(编号="R1")), filename="items.csv")
+    result = run_import("items", items_file(row(编号="R1", 标题="改名"), row(编号="")), filename="items.csv")
+    assert messages(result) == ["第3行 编号: 与第2行对应同一个已有事项（编号或类型、标题、发起单位、日期相同）"]
+    assert Item.objects.get().title == "关于开展安全生产检查的通知"
