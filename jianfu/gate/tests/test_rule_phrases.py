@@ -126,3 +126,9 @@ def test_press_examples_of_fingertip_formalism_fire():
     assert "INSTANT_REPLY_DEMAND" in codes("请各村书记在群里回复“收到”。")
     assert "TIGHT_DEADLINE" in codes("请于明天上午9点前报送。")
     assert "INSTANT_REPLY_DEMAND" not in codes("工作群消息无需逐条回复“收到”。")
+
+
+def test_words_of_rectification_do_not_hide_a_demand_in_the_same_clause():
+    assert "TRACE_DEMAND" in codes("开展燃气安全专项整治，整治工作要全程留痕。")
+    assert "PHOTO_VIDEO_DEMAND" in codes("发现问题要及时纠正并拍照留存。")
+    assert codes("坚决纠正过度留痕问题。") == set()
