@@ -125,3 +125,13 @@ def test_an_unexpected_failure_exits_with_code_3(ledger, tmp_path, monkeypatch):
         run("--period", "2025Q4")
     assert err.value.returncode == 3
     assert "数据库不可用" in str(err.value)
+
+
+def test_an_empty_ledger_still_gives_a_readable_report(district, tmp_path):
+    path = tmp_path / "empty.docx"
+    run("--period", "2025", "-o", str(path))
+    body = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert "制发文件0件，去年同期无可比数据（—）" in body
+    assert "本期未发现需要特别关注的突出问题" in body
+    run("--period", "2025", "-o", str(tmp_path / "empty.xlsx"))
+    assert len(list(load_workbook(tmp_path / "empty.xlsx", read_only=True)["总表"].iter_rows())) > 20
