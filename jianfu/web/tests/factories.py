@@ -53,6 +53,6 @@ def issued(personas, district, **kw):
         body=kw.pop("body", "正文"),
         status=Status.ISSUED,
         targets=[district[t] for t in kw.pop("targets", ("township",))],
-        date=dt.date(2025, 11, 20),
+        date=kw.pop("date", dt.date(2025, 11, 20)),
         **kw,
     )

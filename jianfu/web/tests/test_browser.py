@@ -1,15 +1,17 @@
 """The journeys in a real browser (Debian chromium via Playwright), with screenshots
 of the main pages saved to docs/screenshots/ (overwritten each run)."""
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from jianfu.ledger.choices import Kind, Status
-from jianfu.ledger.models import Item
+from jianfu.ledger.models import Item, PlanEntry, Quota
 from jianfu.web.tests.factories import issued, submitted
 
 pytestmark = pytest.mark.browser
@@ -169,6 +171,12 @@ def test_list_import_reports_the_bad_row(transactional_db, page, live_server, di
     assert "第3行" in errors.inner_text()
     assert page.get_by_role("button", name="确认导入").count() == 0
     shot(page, "list-import-errors")
+    year = timezone.localdate().year
+    Quota.objects.create(year=year, unit=district["dept_a"], kind=Kind.DOCUMENT, quota=4)
+    PlanEntry.objects.create(year=year, unit=district["dept_a"], kind=Kind.DOCUMENT, title="安全生产年度部署")
+    issued(personas, district, title="年度部署通知", date=dt.date(year, 3, 1), year=year)
+    page.goto(f"{live_server.url}/lists/plans/")
+    shot(page, "lists-plans")
     page.goto(f"{live_server.url}/lists/lexicon/")
     page.get_by_label("输入一段文字，看哪些规则会触发").fill("请于今晚前上传照片。")
     page.get_by_role("button", name="试审", exact=True).click()
@@ -186,3 +194,6 @@ def test_ledger_search_page(transactional_db, page, live_server, district, perso
     page.wait_for_url("**q=**")
     assert page.locator("tbody tr").count() == 1
     shot(page, "ledger")
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("heading", name="台账概况").wait_for()
+    shot(page, "home-leader")

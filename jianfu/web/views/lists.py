@@ -142,7 +142,8 @@ def _plans(request, page):
         n = used.get((q.unit_id, q.kind), 0)
         rows.append({"quota": q, "used": n, "remaining": max(q.quota - n, 0), "over": n >= q.quota})
     entries = paginate(request, PlanEntry.objects.filter(year=year).select_related("unit"), 100)
-    return _render(request, page, "web/lists/plans.html", {"year": year, "quota_rows": rows, "entries": entries})
+    context = {"year": year, "quota_rows": rows, "entries": entries, "query": f"year={year}"}
+    return _render(request, page, "web/lists/plans.html", context)
 
 
 def _bodies(request, page):
