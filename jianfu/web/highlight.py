@@ -60,9 +60,10 @@ def side_by_side(left: str, right: str) -> tuple[list[Segment], list[Segment], f
     return left_out, right_out, round(matcher.ratio(), 2)
 
 
-def related_ids(review: dict[str, Any], code: str = "NEAR_DUPLICATE") -> list[int]:
+def related_ids(review: dict[str, Any], code: str | None = "NEAR_DUPLICATE") -> list[int]:
+    """Ids of the ledger items a finding points at (of one code, or of every code when None)."""
     ids: list[int] = []
     for f in review.get("findings") or []:
-        if f.get("code") == code:
+        if code is None or f.get("code") == code:
             ids.extend(int(r["id"]) for r in f.get("related") or [] if r.get("id"))
     return list(dict.fromkeys(ids))

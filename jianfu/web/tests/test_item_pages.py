@@ -245,3 +245,36 @@ def test_notifications_mark_read(personas, district):
     assert clerk.get("/notifications/").context["unread_notifications"] == 1
     clerk.post("/notifications/read/")
     assert clerk.get("/").context["unread_notifications"] == 0
+
+
+def test_overdue_reminders_are_created_once(personas, district):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    item = submitted(personas, district)
+    Item.objects.filter(pk=item.pk).update(submitted_at=timezone.now() - dt.timedelta(days=8))
+    reviewer = client_for(personas["reviewer"])
+    reviewer.get("/notifications/")
+    reviewer.get("/notifications/")
+    reminders = Notification.objects.filter(user=personas["reviewer"], kind="overdue")
+    assert [n.item_id for n in reminders] == [item.pk]
+
+
+def test_item_page_lists_related_items_of_any_finding(personas, district):
+    item = submitted(personas, district)
+    other = issued(personas, district, title="另一份通知")
+    review = item.latest_review
+    review.findings = [
+        *review.findings,
+        {
+            "code": "INSPECTION_OVERLAP",
+            "severity": "warn",
+            "message": "重叠",
+            "evidence": [],
+            "related": [{"id": other.pk, "title": other.title}],
+        },
+    ]
+    review.save()
+    html = client_for(personas["reviewer"]).get(f"/items/{item.pk}/").content.decode()
+    assert f"#{other.pk} 另一份通知" in html and 'data-testid="compare"' in html

@@ -77,7 +77,8 @@ def _changes(event: AuditEvent) -> list[tuple[str, object, object]]:
 
 
 def _comparisons(item: Item, review: dict) -> list[dict]:
-    ids = related_ids(review)[:3]
+    # Every finding's related items (duplicates, overlapping inspections, mergeable meetings…).
+    ids = related_ids(review, code=None)[:3]
     others = {o.pk: o for o in Item.objects.filter(pk__in=ids).select_related("issuer")}
     out = []
     for pk in ids:
