@@ -41,6 +41,14 @@ HIDDEN_LABELS = {
 }
 
 CUR, PREV = "current", "previous"
+MEMBER_ALIASES = {
+    "data_request_fields": "data_requests",
+    "meeting_avg_minutes": "meetings",
+    "short_documents": "short_document_share",
+    "video_meetings": "video_meeting_share",
+    "review_block_share": "verdict:block",
+    "apps_live_change_since_year_start": "apps_live",
+}
 
 
 def change_pct(current: float | None, previous: float | None) -> float | None:
@@ -293,6 +301,8 @@ def compute(rows: LedgerRows, params: dict[str, Any], *, keep_members: bool = Fa
             if not (p.start <= date <= p.end):
                 continue
             by_kind[kind][w] += 1
+            if kind in ("task", "award"):
+                m[f"{kind}s"][w].append(item_id)
             if kind == "document":
                 docs += 1
                 m["documents"][w].append(item_id)
@@ -415,6 +425,10 @@ def compute(rows: LedgerRows, params: dict[str, Any], *, keep_members: bool = Fa
     for key in ("channel_reports_received", "channel_reports_resolved", "channel_hidden_items"):
         values[key] = {w: channel[w][key] for w in windows}
     values["channel_on_time_rate"] = {w: channel[w]["on_time_rate"] for w in windows}
+
+    # Figures computed from the same items as another: the drill-down lists those items.
+    for key, source in MEMBER_ALIASES.items():
+        members[key] = members[source]
 
     figures = {key: triple(values[key][CUR], values[key][PREV]) for key in FIGURE_KEYS}
     for key in sorted(set(values) - set(FIGURE_KEYS)):

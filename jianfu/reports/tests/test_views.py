@@ -154,3 +154,16 @@ def test_a_month_of_the_yearly_trend_opens_even_from_a_quarter(leader, ledger):
         reverse("reports:items"), {"period": "2025Q4", "figure": "items", "kind": "app", "month": "2025-01"}
     ).content.decode()
     assert 'data-testid="drill-count">1<' in html and ledger["A1"].title in html
+
+
+def test_every_linked_number_on_the_dashboard_has_its_items(ledger):
+    from jianfu.meter.periods import parse_period
+    from jianfu.meter.service import period_stats
+    from jianfu.reports.dashboard import figure_cards
+
+    stats = period_stats(parse_period("2025Q4"), keep_members=True)
+    for card in figure_cards(stats, "/dashboard/items/"):
+        if card["url"]:
+            assert card["key"] in stats.members, card["key"]
+    assert stats.members["meeting_avg_minutes"] == stats.members["meetings"]
+    assert len(stats.members["tasks"]["current"]) == 1
