@@ -311,6 +311,27 @@ def verify(request: HttpRequest, report_id: str):
 
 
 @router.post(
+    "/channel/reports/{report_id}/reopen", auth=api_auth, response={200: dict, **_ERR}, summary="已办结的反映重新交办"
+)
+def reopen(request: HttpRequest, report_id: str):
+    def action(report, data):
+        services.reopen_report(report=report, by=request.user, note=str(data.get("note") or ""))
+
+    return _act(request, report_id, lambda u, r: permissions.can_triage(u), action)
+
+
+@router.get("/channel/items", auth=api_auth, response={200: list[dict]}, summary="检索台账事项（供反映时选择）")
+def search_items(request: HttpRequest, q: str = ""):
+    return Status(
+        200,
+        [
+            {"id": it.pk, "title": it.title, "issuer": it.issuer.name, "date": it.date.isoformat(), "kind": it.kind}
+            for it in selectors.search_items(q)
+        ],
+    )
+
+
+@router.post(
     "/channel/reports/{report_id}/to-item", auth=api_auth, response={200: dict, **_ERR}, summary="一键纳入台账"
 )
 def to_item(request: HttpRequest, report_id: str):

@@ -332,6 +332,32 @@ def verify_report(*, report: BurdenReport, by: User, accept: bool, note: str = "
     return report
 
 
+@transaction.atomic
+def reopen_report(*, report: BurdenReport, by: User, note: str) -> BurdenReport:
+    """A closed report goes back to the department, typically because its reporter says
+    the burden did not go away (“没有减轻”)."""
+    report = _locked(report)
+    if report.status != ReportStatus.CLOSED:
+        raise ChannelError(f"反映 {report.ref} 当前为“{report.get_status_display()}”，只有已办结的反映可以重新交办。")
+    if not (note or "").strip():
+        raise ChannelError("重新交办须写明理由（例如：反映人评价负担没有减轻）。")
+    today = timezone.localdate()
+    report.status = ReportStatus.ASSIGNED
+    report.resolved_on = None
+    if report.due_on is None or report.due_on < today:
+        report.due_on = today + dt.timedelta(days=10)
+    report.save(update_fields=["status", "resolved_on", "due_on"])
+    _add_step(
+        report,
+        StepKind.SENT_BACK,
+        on=today,
+        actor_unit=by.unit,
+        note=f"重新交办，{report.due_on:%Y年%m月%d日}前答复。{note}",
+    )
+    _report_audit(by=by, report=report, action="report.reopen", summary=note[:200])
+    return report
+
+
 def _close_duplicates(report: BurdenReport, by: User, today: dt.date) -> None:
     """Reporters of merged duplicates follow the target: tell them it is closed too."""
     for dup in report.duplicates.all():

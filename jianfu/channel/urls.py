@@ -16,6 +16,7 @@ urlpatterns = [
     path("channel/reports/<uuid:pk>/merge/", views.merge, name="merge"),
     path("channel/reports/<uuid:pk>/answer/", views.answer, name="answer"),
     path("channel/reports/<uuid:pk>/verify/", views.verify, name="verify"),
+    path("channel/reports/<uuid:pk>/reopen/", views.reopen, name="reopen"),
     path("channel/reports/<uuid:pk>/to-item/", views.to_item, name="to_item"),
     path("channel/reports/<uuid:pk>/feedback/", views.feedback, name="feedback"),
     path("channel/files/<uuid:pk>/", views.attachment, name="attachment"),

@@ -339,6 +339,16 @@ def verify(request: HttpRequest, pk) -> HttpResponse:
 
 @login_required
 @require_POST
+def reopen(request: HttpRequest, pk) -> HttpResponse:
+    def action(report):
+        services.reopen_report(report=report, by=request.user, note=request.POST.get("note", ""))
+        return "已重新交办。"
+
+    return _act(request, pk, allowed=lambda u, r: permissions.can_triage(u), action=action)
+
+
+@login_required
+@require_POST
 def to_item(request: HttpRequest, pk) -> HttpResponse:
     def action(report):
         form = ToItemForm(request.POST)

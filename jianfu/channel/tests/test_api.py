@@ -139,3 +139,17 @@ def test_office_creates_points_through_the_api(client, district, personas):
     assert r.status_code == 201 and len(r.json()["link_token"]) >= 24
     r = post(client, f"{API}/points", {"unit_id": district["dept_a"].pk})
     assert r.status_code == 422 and "不是基层单位" in r.json()["detail"]
+
+
+def test_ledger_search_and_reopen_through_the_api(client, district, personas, village_cadre):
+    from jianfu.channel import services
+    from jianfu.testing import make_item
+
+    make_item(issuer=district["dept_a"], title="关于报送网格走访照片的通知")
+    client.force_login(village_cadre)
+    found = client.get(f"{API}/items", {"q": "网格走访"}).json()
+    assert [i["title"] for i in found] == ["关于报送网格走访照片的通知"]
+    report, _ = services.file_report(identity="anonymous", burden_type="note", description="便笺", by=village_cadre)
+    client.force_login(personas["reviewer"])
+    r = post(client, f"{API}/reports/{report.pk}/reopen", {"note": "再看看"})
+    assert r.status_code == 422 and "只有已办结" in r.json()["detail"]

@@ -203,3 +203,21 @@ def test_only_grassroots_units_can_be_monitoring_points(district, personas):
     services.rotate_point_link(point=point, by=personas["reviewer"])
     assert services.point_by_token(old) is None
     assert services.point_by_token(point.link_token) == point
+
+
+def test_a_closed_report_can_be_reopened_when_the_burden_did_not_go_away(district, personas, village_cadre):
+    report, code = file(by=village_cadre)
+    services.assign_report(
+        report=report, department=district["dept_a"], due_on=timezone.localdate(), by=personas["reviewer"]
+    )
+    services.answer_report(report=report, by=personas["clerk_a"], answer="已口头通知不再拍照。")
+    services.verify_report(report=report, by=personas["reviewer"], accept=True)
+    services.record_feedback(report=report, relief=Relief.NO, comment="群里还在要照片")
+    with pytest.raises(ChannelError, match="须写明理由"):
+        services.reopen_report(report=report, by=personas["reviewer"], note=" ")
+    services.reopen_report(report=report, by=personas["reviewer"], note="反映人评价没有减轻")
+    report = services.find_by_receipt(code)
+    assert report.status == ReportStatus.ASSIGNED and report.resolved_on is None
+    assert report.due_on >= timezone.localdate()
+    with pytest.raises(ChannelError, match="只有已办结"):
+        services.reopen_report(report=report, by=personas["reviewer"], note="再来一次")

@@ -155,6 +155,11 @@ def test_office_routes_merges_verifies_and_turns_into_item_through_pages(client,
     assert report.status == ReportStatus.CLOSED
     assert dup.status == ReportStatus.MERGED
     assert Item.objects.get(pk=report.found_item_id).title == "关于报送安全台账的便笺"
+    page = client.get(reverse("channel:report_detail", args=[report.pk])).content.decode()
+    assert "重新交办" in page and "一键纳入台账" not in page
+    client.post(reverse("channel:reopen", args=[report.pk]), {"note": "反映人说群里还在要照片"})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.ASSIGNED
 
 
 def test_bad_assign_input_comes_back_as_a_message_not_a_crash(client, personas, village_cadre):
