@@ -121,51 +121,61 @@ def non_blank(rows: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, list
             yield number, cells
 
 
-def write_table(dest, headers: Sequence[str], rows: Iterable[Sequence[str]], fmt: str) -> int:
-    """Write CSV (UTF-8 with BOM so Excel opens it) or XLSX; returns the row count."""
-    count = 0
-    if fmt == "csv":
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer)
-        writer.writerow(headers)
-        for row in rows:
-            writer.writerow(row)
-            count += 1
-        payload = ("\ufeff" + buffer.getvalue()).encode("utf-8")
-        _write_bytes(dest, payload)
-    elif fmt == "xlsx":
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("Sheet1")
-
-        def cell(value):
-            # A title or body starting with "=" is text, never a formula Excel would run.
-            if isinstance(value, str) and value.startswith("="):
-                text = WriteOnlyCell(sheet, value=value)
-                text.data_type = "s"
-                return text
-            return value
-
-        sheet.append(list(headers))
-        for row in rows:
-            sheet.append([cell(v) for v in row])
-            count += 1
-        out = io.BytesIO()
-        book.save(out)
-        _write_bytes(dest, out.getvalue())
-    else:
+def write_table(dest, headers: Sequence[str], rows: Iterable[Sequence], fmt: str) -> int:
+    """Write CSV (UTF-8 with BOM so Excel opens it) or XLSX to a path or a binary
+    file object (an HttpResponse will do); returns the number of rows written.
+    CSV is written in pieces so a large ledger never sits in memory as one string."""
+    if fmt not in ("csv", "xlsx"):
         raise ValueError(f"未知的导出格式：{fmt}（应为 csv 或 xlsx）")
+    if isinstance(dest, str | os.PathLike):
+        with open(dest, "wb") as handle:
+            return write_table(handle, headers, rows, fmt)
+    if fmt == "csv":
+        return _write_csv(dest, headers, rows)
+    return _write_xlsx(dest, headers, rows)
+
+
+def _write_csv(dest: BinaryIO, headers: Sequence[str], rows: Iterable[Sequence]) -> int:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(headers)
+    count = 0
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+        if count % 2000 == 0:
+            dest.write(buffer.getvalue().encode("utf-8"))
+            buffer.seek(0)
+            buffer.truncate()
+    dest.write(buffer.getvalue().encode("utf-8"))
     return count
 
 
-def _write_bytes(dest, payload: bytes) -> None:
-    if isinstance(dest, str | os.PathLike):
-        Path(dest).write_bytes(payload)
-    else:
-        target: BinaryIO = dest
-        target.write(payload)
+def _write_xlsx(dest: BinaryIO, headers: Sequence[str], rows: Iterable[Sequence]) -> int:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Sheet1")
+
+    def cell(value):
+        # A title or body starting with "=" is text, never a formula Excel would run.
+        if isinstance(value, str) and value.startswith("="):
+            text = WriteOnlyCell(sheet, value=value)
+            text.data_type = "s"
+            return text
+        return value
+
+    sheet.append(list(headers))
+    count = 0
+    for row in rows:
+        sheet.append([cell(v) for v in row])
+        count += 1
+    out = io.BytesIO()
+    book.save(out)
+    dest.write(out.getvalue())
+    return count
 
 
 def format_for(filename: str) -> str:

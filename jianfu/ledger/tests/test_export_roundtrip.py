@@ -239,3 +239,13 @@ def test_items_export_round_trips_a_body_starting_with_an_equals_sign_as_text(di
     run_import("items", csv_file([header, ["发文", "=1+1", "区教育局", "2025-01-02", "=SUM(A1)"]]), filename="i.csv")
     _data, rows = exported("items", "xlsx")
     assert rows[1][1] == "=1+1" and rows[1][6] == "=SUM(A1)"
+
+
+def test_a_large_csv_export_written_in_pieces_reads_back_whole(db, tmp_path):
+    CatalogField.objects.bulk_create([CatalogField(field=f"字段{i:05d}", owner="区统计局") for i in range(4500)])
+    path = tmp_path / "catalog.csv"
+    assert export_kind("catalog", path, fmt="csv") == 4500
+    data = path.read_bytes()
+    assert data.count("\ufeff".encode()) == 1
+    table = read_table(path, "catalog.csv")
+    assert len(table.rows) == 4500 and table.rows[-1][1][0] == "字段04499"
