@@ -132,3 +132,13 @@ def test_leader_cannot_add_or_delete_rows(personas, district):
     leader = client_for(personas["leader"])
     assert leader.post("/lists/duty/add/", {"matter": "x"}).status_code == 403
     assert leader.post(f"/lists/duty/{entry.pk}/delete/").status_code == 403
+
+
+def test_admin_adds_a_unit_and_the_reviewer_may_not(personas, district):
+    data = {"name": "白云镇", "kind": "township", "parent": district["district"].pk, "aliases": "白云"}
+    assert client_for(personas["reviewer"]).post("/lists/units/add/", data).status_code == 403
+    client_for(personas["admin"]).post("/lists/units/add/", data)
+    from jianfu.org.models import Unit
+
+    unit = Unit.objects.get(name="白云镇")
+    assert unit.parent == district["district"] and unit.alias_list() == ["白云"]

@@ -13,10 +13,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from jianfu.ledger.choices import BodyStatus, Kind
+from jianfu.ledger.choices import BodyStatus, Kind, split_list
 from jianfu.ledger.models import CampusWhitelistEntry, CatalogField, CoordinationBody, DutyEntry, PlanEntry
 from jianfu.org import permissions as perms
-from jianfu.org.models import Unit
+from jianfu.org.models import Unit, UnitKind
 from jianfu.web.views.common import deny_unless
 
 
@@ -68,7 +68,15 @@ EDITABLE: dict[str, list[Field]] = {
         Field("phrase", "词语", required=True),
         Field("note", "说明"),
     ],
+    "units": [
+        Field("name", "名称", required=True),
+        Field("kind", "类型", "unit_kind", True),
+        Field("parent", "上级单位", "any_unit"),
+        Field("aliases", "别名"),
+    ],
 }
+# Units are the administrator's; the other lists are the office reviewer's too.
+ADMIN_ONLY = {"units"}
 
 DELETABLE = {
     "plans": PlanEntry,
@@ -92,6 +100,10 @@ def choices_for(field: Field) -> list[tuple[str, str]]:
         return list(Kind.choices)
     if field.type == "body_status":
         return list(BodyStatus.choices)
+    if field.type == "unit_kind":
+        return list(UnitKind.choices)
+    if field.type == "any_unit":
+        return [(str(u.pk), u.name) for u in Unit.objects.order_by("kind", "name")]
     return []
 
 
@@ -123,13 +135,17 @@ def _parse(fields: list[Field], data) -> tuple[dict, list[str]]:
                 out[f.name] = dt.date.fromisoformat(raw)
             except ValueError:
                 errors.append(f"{f.label}：“{raw}”不是有效日期，如 2025-06-30。")
-        elif f.type == "unit":
+        elif f.type in ("unit", "any_unit"):
             unit = Unit.objects.filter(pk=raw).first() if raw.isdigit() else None
             if unit is None:
                 errors.append(f"{f.label}：单位“{raw}”不存在。")
             out[f.name] = unit
         elif f.type == "kind":
             if raw not in Kind.values:
+                errors.append(f"{f.label}：“{raw}”无效。")
+            out[f.name] = raw
+        elif f.type == "unit_kind":
+            if raw not in UnitKind.values:
                 errors.append(f"{f.label}：“{raw}”无效。")
             out[f.name] = raw
         elif f.type == "body_status":
@@ -192,13 +208,24 @@ def _save(slug: str, v: dict, by) -> str:
     if slug == "lexicon":
         lists.upsert_lexicon_entry(code=v["code"], phrase=v["phrase"], note=v["note"] or "", by=by)
         return v["phrase"]
+    if slug == "units":
+        lists.upsert_unit(
+            name=v["name"], kind=v["kind"], parent=v["parent"], aliases=split_list(v["aliases"] or ""), by=by
+        )
+        return v["name"]
     raise Http404("该清单不能在页面上添加。")
+
+
+def may_edit(user, slug: str) -> bool:
+    if slug in ADMIN_ONLY:
+        return perms.can_manage_users(user)
+    return perms.can_manage_lists(user)
 
 
 @login_required
 @require_POST
 def list_add(request: HttpRequest, slug: str) -> HttpResponse:
-    deny_unless(perms.can_manage_lists(request.user), "只有减负办审核员或管理员可以修改清单。")
+    deny_unless(may_edit(request.user, slug), "您没有权限修改此清单。")
     fields = EDITABLE.get(slug)
     if fields is None:
         raise Http404("该清单不能在页面上添加。")

@@ -100,9 +100,10 @@ def _render(request, page: ListPage, template: str, context: dict) -> HttpRespon
         }
     )
     if perms.can_manage_lists(request.user):
-        from jianfu.web.views.list_edit import DELETABLE, form_rows
+        from jianfu.web.views.list_edit import DELETABLE, form_rows, may_edit
 
-        context["add_rows"] = form_rows(page.slug, getattr(request, "add_values", None))
+        if may_edit(request.user, page.slug):
+            context["add_rows"] = form_rows(page.slug, getattr(request, "add_values", None))
         context["deletable"] = page.slug in DELETABLE
     return render(request, template, context)
 
