@@ -11,6 +11,7 @@ matplotlib.use("Agg")
 
 from matplotlib import font_manager  # noqa: E402
 from matplotlib import pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from jianfu.meter.stats import Stats  # noqa: E402
 from jianfu.reports.labels import KIND_LABELS, code_label  # noqa: E402
@@ -51,7 +52,8 @@ def kinds_chart(stats: Stats) -> bytes:
     x = range(len(kinds))
     ax.bar([i - 0.2 for i in x], prev, width=0.4, label=f"去年同期（{stats.previous.label}）", color="#9aa5b1")
     ax.bar([i + 0.2 for i in x], cur, width=0.4, label=f"本期（{stats.period.label}）", color="#b3261e")
-    ax.set_xticks(list(x), [KIND_LABELS.get(k, k) for k in kinds])
+    ax.set_xticks(list(x), [KIND_LABELS.get(k, k) for k in kinds], rotation=20, fontsize=8)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("事项数")
     ax.set_title("各类事项数量同比")
     ax.legend()
@@ -73,6 +75,7 @@ def findings_chart(stats: Stats) -> bytes:
     rows = [r for r in stats.details["findings_by_code"] if r["current"]][:10][::-1]
     fig, ax = plt.subplots(figsize=(7, 3.6))
     ax.barh([code_label(r["code"]) for r in rows], [r["current"] for r in rows], color="#d08c2e")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("事项数")
     ax.set_title("前置审核发现问题分布")
     return _png(fig)

@@ -80,6 +80,10 @@ def _table(doc, header: list[str], rows: list[list[str]]) -> None:
             _font(cell.paragraphs[0].add_run(str(value)), BODY_FONT, 11)
 
 
+def _day(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def to_docx(stats: Stats, *, progress: Progress = _noop, with_charts: bool = True) -> bytes:
     from jianfu.reports.charts import charts
 
@@ -104,8 +108,8 @@ def to_docx(stats: Stats, *, progress: Progress = _noop, with_charts: bool = Tru
     )
     _para(
         doc,
-        f"（统计期间：{stats.period.start:%Y年%m月%d日}至{stats.period.end:%Y年%m月%d日}，"
-        f"与{stats.previous.start:%Y年%m月%d日}至{stats.previous.end:%Y年%m月%d日}同比）",
+        f"（统计期间：{_day(stats.period.start)}至{_day(stats.period.end)}，"
+        f"与{_day(stats.previous.start)}至{_day(stats.previous.end)}同比）",
         SUBHEADING_FONT,
         14,
         indent=False,
@@ -114,7 +118,7 @@ def to_docx(stats: Stats, *, progress: Progress = _noop, with_charts: bool = Tru
     progress("撰写正文")
     chart_images = charts(stats) if with_charts else []
     for sec in text.compose(stats, titles):
-        _para(doc, sec.heading, HEADING_FONT, 16)
+        _para(doc, sec.heading, HEADING_FONT, 16).paragraph_format.keep_with_next = True
         for paragraph in sec.paragraphs:
             _para(doc, paragraph)
         for sub in sec.subsections:
@@ -130,6 +134,7 @@ def to_docx(stats: Stats, *, progress: Progress = _noop, with_charts: bool = Tru
                 _para(doc, caption, HEADING_FONT, 12, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
 
     progress("附表")
+    doc.add_page_break()
     _para(doc, "附表1 主要指标同比情况", HEADING_FONT, 14, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     _table(doc, ["指标", "本期", "去年同期", "同比"], text.figure_table(stats, FIGURE_KEYS))
     top = stats.details["top_units"]
