@@ -29,6 +29,7 @@ LIVE = ("approved", "issued")
 CANDIDATES = 200  # band-hit candidates considered, most hits first
 ESTIMATE_MARGIN = 0.1  # ≈ 2.5 standard deviations of a 192-permutation estimate
 UPPER_CANDIDATES = 20
+POSTINGS_LIMIT = 2000  # items read from a posting table per query, most hits first
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,18 +97,24 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _hits_sql(table: str, column: str, n_keys: int, where: list[str], limit: int) -> str:
-    """Items with the most postings among the keys, filtered on the live ledger row.
+def _ranked(table: str, column: str, keys: list, where: list[str], params: list, limit: int) -> list[tuple[int, int]]:
+    """(item_id, postings hit) of the items with most postings among `keys` whose
+    live ledger row passes `where`, most hits first.
 
-    The postings are grouped first and the ledger is joined per candidate
-    (CROSS JOIN fixes that loop order on SQLite, whose planner would otherwise
-    start from the ledger's status index and read every live item)."""
-    conditions = " AND ".join(["i.id = c.item_id", *where])
-    return (
-        f"SELECT c.item_id, c.hits FROM (SELECT item_id, COUNT(*) AS hits FROM {table} "  # noqa: S608
-        f"WHERE {column} IN ({_marks(range(n_keys))}) GROUP BY item_id) c CROSS JOIN {_item_table()} i "
-        f"WHERE {conditions} ORDER BY c.hits DESC, c.item_id LIMIT {int(limit)}"
+    Two queries, each driven by a primary key whatever the planner believes
+    about the tables (a join let PostgreSQL, on fresh statistics, hash every
+    live item of the ledger): the postings, then the ledger rows of those ids."""
+    rows = _fetch(
+        f"SELECT item_id, COUNT(*) FROM {table} WHERE {column} IN ({_marks(keys)}) "  # noqa: S608
+        f"GROUP BY item_id ORDER BY COUNT(*) DESC, item_id LIMIT {POSTINGS_LIMIT}",
+        list(keys),
     )
+    if not rows:
+        return []
+    ids = [r[0] for r in rows]
+    conditions = " AND ".join([f"i.id IN ({_marks(ids)})", *where])
+    live = {r[0] for r in _fetch(f"SELECT i.id FROM {_item_table()} i WHERE {conditions}", [*ids, *params])}  # noqa: S608
+    return [(item_id, hits) for item_id, hits in rows if item_id in live][:limit]
 
 
 def _texts(ids: Iterable[int]) -> dict[int, tuple]:
@@ -143,7 +150,7 @@ def find_similar(
     if not buckets or not statuses or limit <= 0:
         return []
     where = [f"i.status IN ({_marks(statuses)})"]
-    params: list = [*buckets, *statuses]
+    params: list = [*statuses]
     if not include_upper:
         where.append("i.is_upper_level = %s")
         params.append(False)
@@ -163,7 +170,9 @@ def find_similar(
     if exclude:
         where.append(f"i.id NOT IN ({_marks(exclude)})")
         params.extend(exclude)
-    candidates = [r[0] for r in _fetch(_hits_sql("similarity_band", "bucket", len(buckets), where, CANDIDATES), params)]
+    candidates = [
+        item_id for item_id, _hits in _ranked("similarity_band", "bucket", buckets, where, params, CANDIDATES)
+    ]
     if not candidates:
         return []
 
@@ -199,8 +208,7 @@ def find_upper_containment(text: str, *, limit: int = 5, min_share: float = 0.3)
     samples = sorted(set(T.upper_samples(draft.hashes)))
     if not samples or limit <= 0:
         return []
-    sql = _hits_sql("similarity_uppergram", "gram", len(samples), ["i.is_upper_level = %s"], UPPER_CANDIDATES)
-    rows = _fetch(sql, [*samples, True])
+    rows = _ranked("similarity_uppergram", "gram", samples, ["i.is_upper_level = %s"], [True], UPPER_CANDIDATES)
     # The sampled share estimates containment; keep those that could reach min_share.
     floor = max(0.0, min_share - 0.15)
     keep = [item_id for item_id, hits in rows if hits / len(samples) >= floor][: limit + 5]
@@ -234,13 +242,13 @@ def find_field_overlap(
         return []
     names = sorted(by_name)
     where = [f"i.status IN ({_marks(statuses)})", "i.kind = %s"]
-    params: list = [*names, *statuses, "data_request"]
+    params: list = [*statuses, "data_request"]
     exclude = sorted({int(i) for i in exclude_ids})
     if exclude:
         where.append(f"i.id NOT IN ({_marks(exclude)})")
         params.extend(exclude)
     table = _item_table()
-    ids = [r[0] for r in _fetch(_hits_sql("similarity_fieldname", "name", len(names), where, int(limit)), params)]
+    ids = [item_id for item_id, _hits in _ranked("similarity_fieldname", "name", names, where, params, int(limit))]
     if not ids:
         return []
     shared: dict[int, list[str]] = {i: [] for i in ids}

@@ -239,6 +239,10 @@ def rebuild(
         done += count
         if progress:
             progress(done, total)
+    if connection.vendor == "postgresql":
+        # Fresh statistics after replacing every row, not whenever autovacuum gets to it.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE similarity_band, similarity_signature, similarity_uppergram, similarity_fieldname")
     return {"items": done, "stop_grams": int(stop_grams.size), "sampled": sampled, "workers": workers}
 
 
