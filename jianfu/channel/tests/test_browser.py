@@ -63,3 +63,29 @@ def test_a_wrong_receipt_code_gets_a_clear_message(page, live_server):
     page.get_by_label("回执码").fill("AAAA-BBBB-CCCC-DDDD-EEEE")
     page.get_by_role("button", name="查询").click()
     assert "没有找到" in page.get_by_role("alert").inner_text()
+
+
+def _sign_in(page, live_server, user):
+    """Reuse a real session made by Django's test client (the login page is not what is tested here)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+
+
+def test_signed_in_cadre_files_anonymously_and_it_never_reaches_their_inbox(page, live_server, district, village_cadre):
+    _sign_in(page, live_server, village_cadre)
+    page.goto(f"{live_server.url}/channel/")
+    page.get_by_role("link", name="我要反映负担").click()
+    page.get_by_label("工作群通知要求“收到请回复”").check()
+    page.get_by_label("具体情况").fill("@所有人：明早8点开网格会，带齐3类台账，收到请回复。")
+    page.get_by_label("匿名").check()
+    page.get_by_role("button", name="提交反映").click()
+    assert page.locator("#receipt-code").inner_text().strip()
+    report = BurdenReport.objects.get()
+    assert report.reporter is None and report.unit == district["township"]
+    page.goto(f"{live_server.url}/channel/")
+    assert "我的反映" not in page.locator("main").inner_text()

@@ -225,3 +225,25 @@ def test_office_creates_a_point_and_rotates_its_link(client, district, personas)
 def test_points_page_accepts_a_month_or_falls_back(client, personas, point, month):
     client.force_login(personas["reviewer"])
     assert client.get(reverse("channel:points"), {"month": month} if month else {}).status_code == 200
+
+
+def test_department_attaches_proof_and_the_reporter_downloads_it_with_the_receipt(
+    client, district, personas, village_cadre
+):
+    report, code = services.file_report(
+        identity=Identity.ANONYMOUS, burden_type=BurdenType.NOTE, description="便笺通知", by=village_cadre
+    )
+    services.assign_report(
+        report=report, department=district["dept_a"], due_on=timezone.localdate(), by=personas["reviewer"]
+    )
+    client.force_login(personas["clerk_a"])
+    client.post(
+        reverse("channel:answer", args=[report.pk]),
+        {"answer": "已撤回便笺并发文纠正。", "files": [upload("撤回通知.pdf", PDF_BYTES, "application/pdf")]},
+    )
+    proof = report.attachments.get(role="proof")
+    client.logout()
+    page = client.post(reverse("channel:receipt"), {"code": code}).content.decode()
+    assert "整改佐证：撤回通知.pdf" in page
+    response = client.post(reverse("channel:attachment", args=[proof.pk]), {"code": code})
+    assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
