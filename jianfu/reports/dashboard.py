@@ -19,26 +19,33 @@ def drill_url(base: str, period: Period, **params: Any) -> str:
     return f"{base}?{urlencode(query)}"
 
 
-def figure_cards(stats: Stats, base: str) -> list[dict[str, Any]]:
+def figure_cards(stats: Stats, base: str, channel_url: str | None = None) -> list[dict[str, Any]]:
     keys = list(FIGURE_KEYS) + ["reviews_revised", "apps_live_change_since_year_start", "channel_hidden_items"]
     cards = []
     for key in keys:
         fig = stats.figures[key]
-        drillable = key not in ("coordination_body_reduction", "channel_reports_received", "channel_reports_resolved")
+        reports = key in ("channel_reports_received", "channel_reports_resolved")
+        drillable = key != "coordination_body_reduction" and not reports
+        url = drill_url(base, stats.period, figure=key) if drillable else ""
+        previous_url = drill_url(base, stats.period, figure=key, which="previous") if drillable else ""
+        if reports and channel_url:  # burden reports are not ledger items: the channel lists them
+            url = previous_url = channel_url
         cards.append(
             {
                 "key": key,
                 "label": figure_label(key),
                 **fig,
-                "url": drill_url(base, stats.period, figure=key) if drillable else "",
-                "previous_url": drill_url(base, stats.period, figure=key, which="previous") if drillable else "",
+                "url": url,
+                "previous_url": previous_url,
                 "trend": "down" if (fig["change_pct"] or 0) < 0 else ("up" if (fig["change_pct"] or 0) > 0 else ""),
             }
         )
     return cards
 
 
-def chart_data(stats: Stats, monthly: list[tuple], unit_names: dict[int, str], base: str) -> dict[str, Any]:
+def chart_data(
+    stats: Stats, monthly: list[tuple], unit_names: dict[int, str], base: str, channel_url: str | None = None
+) -> dict[str, Any]:
     year = stats.period.end.year
     months = [f"{m}月" for m in range(1, 13)]
     by_kind: dict[str, list[int]] = {k: [0] * 12 for k in KIND_LABELS}
@@ -100,6 +107,7 @@ def chart_data(stats: Stats, monthly: list[tuple], unit_names: dict[int, str], b
             {"name": "发现台账外事项", "value": funnel.get("found_items", 0), "figure": "channel_hidden_items"},
         ],
         "channel_available": stats.details["channel"]["available"],
+        "channel_url": channel_url or "",
         "quota": [
             {
                 "issuer": q["unit_id"],

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from jianfu.ledger.choices import Kind, Status
@@ -54,12 +54,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     issuer_ids = {row[1] for row in monthly}
     names = dict(Unit.objects.filter(pk__in=issuer_ids).values_list("id", "name"))
     base = reverse("reports:items")
+    try:
+        channel_url = reverse("channel:report_list")
+    except NoReverseMatch:  # the channel app may not be installed
+        channel_url = None
     context = {
         "period": period,
         "period_words": describe(period),
         "previous": stats.previous,
-        "cards": dash.figure_cards(stats, base),
-        "charts": dash.chart_data(stats, monthly, names, base),
+        "cards": dash.figure_cards(stats, base, channel_url),
+        "charts": dash.chart_data(stats, monthly, names, base, channel_url),
         "choices": dash.period_choices(timezone.localdate()),
         "top_units": stats.details["top_units"],
         "details": stats.details,

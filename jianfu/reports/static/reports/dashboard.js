@@ -135,6 +135,7 @@
     }, function (p) {
       var step = data.funnel[p.dataIndex];
       if (step.figure) drill({ figure: step.figure });
+      else if (data.channel_url) window.location.href = data.channel_url;
     });
 
     if (data.quota.length) {
