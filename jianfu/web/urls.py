@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from jianfu.web.views import bill, home, items, list_edit, lists, notifications, queue, tokens, workflow
+from jianfu.web.views import bill, home, items, list_edit, lists, notifications, queue, tokens, users, workflow
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -26,6 +26,8 @@ urlpatterns = [
     path("lists/", lists.lists_index, name="lists"),
     path("lists/thresholds/save/", lists.thresholds_save, name="thresholds_save"),
     path("lists/lexicon/try/", lists.lexicon_try, name="lexicon_try"),
+    path("lists/users/new/", users.user_new, name="user_new"),
+    path("lists/users/<int:pk>/", users.user_edit, name="user_edit"),
     path("lists/<slug:slug>/", lists.list_page, name="list_page"),
     path("lists/<slug:slug>/import/", lists.list_import, name="list_import"),
     path("lists/<slug:slug>/import/confirm/", lists.list_import_confirm, name="list_import_confirm"),

@@ -142,3 +142,35 @@ def test_admin_adds_a_unit_and_the_reviewer_may_not(personas, district):
 
     unit = Unit.objects.get(name="白云镇")
     assert unit.parent == district["district"] and unit.alias_list() == ["白云"]
+
+
+def test_admin_creates_a_clerk_and_changes_roles(personas, district):
+    from jianfu.org.models import User
+
+    admin = client_for(personas["admin"])
+    bad = admin.post("/lists/users/new/", {"username": "clerk_c", "roles": ["clerk"], "password": "short"})
+    html = bad.content.decode()
+    assert "须指定所属单位" in html and 'value="clerk_c"' in html
+    admin.post(
+        "/lists/users/new/",
+        {
+            "username": "clerk_c",
+            "display_name": "王五",
+            "unit": district["dept_a"].pk,
+            "roles": ["clerk"],
+            "password": "Zhang-San-2025!",
+        },
+    )
+    person = User.objects.get(username="clerk_c")
+    assert person.has_role("clerk") and person.must_change_password and person.check_password("Zhang-San-2025!")
+    admin.post(
+        f"/lists/users/{person.pk}/",
+        {"display_name": "王五", "unit": district["dept_a"].pk, "roles": ["head"], "is_active": ""},
+    )
+    person = User.objects.get(pk=person.pk)
+    assert person.role_set == frozenset({"head"}) and not person.is_active
+
+
+def test_only_the_administrator_manages_users(personas, district):
+    assert client_for(personas["reviewer"]).get("/lists/users/new/").status_code == 403
+    assert client_for(personas["reviewer"]).get(f"/lists/users/{personas['clerk_a'].pk}/").status_code == 403

@@ -111,6 +111,12 @@ MATRIX = {
     "tokens": dict(
         reviewer=DENIED, clerk_a=ALLOWED, head_a=ALLOWED, clerk_b=ALLOWED, township=DENIED, leader=DENIED, admin=ALLOWED
     ),
+    "users:new": dict(
+        reviewer=DENIED, clerk_a=DENIED, head_a=DENIED, clerk_b=DENIED, township=DENIED, leader=DENIED, admin=ALLOWED
+    ),
+    "units:add": dict(
+        reviewer=DENIED, clerk_a=DENIED, head_a=DENIED, clerk_b=DENIED, township=DENIED, leader=DENIED, admin=ALLOWED
+    ),
 }
 
 CASES = [_row(who, page, MATRIX[page][who]) for page in MATRIX for who in PERSONAS]
@@ -141,6 +147,10 @@ def _request(client, page, world, district):
         return client.post(f"/items/{world[what].pk}/delete/")
     if action == "tokens":
         return client.get("/tokens/")
+    if action == "users":
+        return client.get("/lists/users/new/")
+    if action == "units":
+        return client.post("/lists/units/add/", {"name": "新单位", "kind": "village"})
     raise AssertionError(page)
 
 

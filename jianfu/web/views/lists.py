@@ -184,7 +184,8 @@ def _points(request, page):
 def _users(request, page):
     deny_unless(perms.can_manage_users(request.user) or perms.can_view_lists(request.user))
     users = User.objects.select_related("unit").prefetch_related("roles").order_by("username")
-    return _render(request, page, "web/lists/users.html", {"entries": paginate(request, users, 100)})
+    context = {"entries": paginate(request, users, 100), "can_manage_users": perms.can_manage_users(request.user)}
+    return _render(request, page, "web/lists/users.html", context)
 
 
 # ---------------------------------------------------------------- thresholds
