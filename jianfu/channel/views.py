@@ -67,6 +67,9 @@ def index(request: HttpRequest) -> HttpResponse:
             :50
         ],
     }
+    point = MonitoringPoint.objects.filter(unit_id=user.unit_id, is_active=True).first() if user.unit_id else None
+    # A monitoring point's own staff reach their survey from here too (not only by the link).
+    context["survey_token"] = point.link_token if point and context["can_file"] else ""
     if context["can_view_stats"]:
         context["figures"] = selectors.channel_figures(year_start, today)
         context["overdue"] = selectors.overdue_count(today)
@@ -456,6 +459,7 @@ def points(request: HttpRequest) -> HttpResponse:
         "can_manage": can_manage,
         "month": month,
         "compare": selectors.survey_vs_meter(month),
+        "base_url": f"{request.scheme}://{request.get_host()}",
     }
     return render(request, "channel/points.html", context)
 

@@ -247,3 +247,12 @@ def test_department_attaches_proof_and_the_reporter_downloads_it_with_the_receip
     assert "整改佐证：撤回通知.pdf" in page
     response = client.post(reverse("channel:attachment", args=[proof.pk]), {"code": code})
     assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_point_staff_find_their_survey_on_the_channel_home(client, point, village_cadre, personas):
+    client.force_login(village_cadre)
+    page = client.get(reverse("channel:index")).content.decode()
+    assert reverse("channel:point_survey", args=[point.link_token]) in page
+    client.force_login(personas["reviewer"])
+    points_page = client.get(reverse("channel:points")).content.decode()
+    assert "http://testserver" + reverse("channel:point_report", args=[point.link_token]) in points_page
