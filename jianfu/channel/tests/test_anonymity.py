@@ -177,3 +177,21 @@ def test_link_filing_cannot_claim_a_name(client, district, point):
         {"burden_type": BurdenType.OTHER, "description": "测试", "identity": Identity.NAMED},
     )
     assert not BurdenReport.objects.exists()
+
+
+def test_api_link_filing_leaves_no_log_line_and_no_audit_row(client, district, point, caplog):
+    AuditEvent.objects.all().delete()
+    photo = jpeg_with_gps()
+    with caplog.at_level(logging.DEBUG):
+        response = client.post(
+            f"/api/v1/channel/points/{point.link_token}/reports",
+            {"burden_type": "photo_quota", "description": "每天报5张照片", "files": [upload("a.jpg", photo)]},
+            REMOTE_ADDR=IP,
+            HTTP_USER_AGENT=UA,
+        )
+    assert response.status_code == 201
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    for secret in (IP, UA, "PhoneMaker", response.json()["receipt_code"]):
+        assert secret not in text
+    assert not AuditEvent.objects.exists()
+    assert BurdenReport.objects.get().reporter is None

@@ -256,3 +256,22 @@ def test_point_staff_find_their_survey_on_the_channel_home(client, point, villag
     client.force_login(personas["reviewer"])
     points_page = client.get(reverse("channel:points")).content.decode()
     assert "http://testserver" + reverse("channel:point_report", args=[point.link_token]) in points_page
+
+
+def test_report_page_queries_do_not_grow_with_steps_and_files(
+    client, district, personas, village_cadre, django_assert_max_num_queries
+):
+    report, _ = services.file_report(
+        identity=Identity.ANONYMOUS,
+        burden_type=BurdenType.NOTE,
+        description="便笺通知",
+        by=village_cadre,
+        files=[upload(f"图{i}.png", png_bytes(), "image/png") for i in range(4)],
+    )
+    for _ in range(3):
+        services.assign_report(
+            report=report, department=district["dept_a"], due_on=timezone.localdate(), by=personas["reviewer"]
+        )
+    client.force_login(personas["reviewer"])
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("channel:report_detail", args=[report.pk])).status_code == 200
