@@ -141,13 +141,18 @@ def drilldown(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(date__gte=first, date__lte=last)
             window = Period(month, first, last)
             filters.append(f"月份：{month}")
+    total_hours = None
     if ids is None:
         page = Paginator(qs.select_related("issuer").order_by("-date", "-pk"), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
         items = list(page)
     else:
-        page = Paginator(_ordered_ids(qs, ids), PAGE_SIZE).get_page(request.GET.get("page"))
+        ordered = _ordered_ids(qs, ids)
+        # A total is only the figure's own number when no unit narrows the items' hours.
+        if hours is not None and not unit.isdigit():
+            total_hours = round(sum(hours.get(pk, 0.0) for pk in ordered), 1)
+        page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
         by_pk = Item.objects.select_related("issuer").in_bulk(list(page))
         items = [by_pk[pk] for pk in page if pk in by_pk]
     rows = [{"item": item, "hours": round(hours[item.pk], 2) if hours and item.pk in hours else None} for item in items]
@@ -165,6 +170,7 @@ def drilldown(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "show_hours": hours is not None,
+            "total_hours": total_hours,
             "query": query.urlencode(),
             "kinds": Kind.choices,
         },

@@ -90,6 +90,8 @@ def test_the_previous_period_and_filters_narrow_the_list(leader, ledger, distric
     ).content.decode()
     # 青山村: D1 (all), D3, R0, T1, C2 (all)
     assert 'data-testid="drill-count">5<' in html
+    html = leader.get(reverse("reports:items"), {"period": "2025Q4", "figure": "burden_hours"}).content.decode()
+    assert 'data-testid="drill-hours">106.0<' in html  # the list adds up to the figure
     assert ledger["T1"].title in html and "4.5" in html
 
 
