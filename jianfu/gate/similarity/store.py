@@ -284,3 +284,33 @@ def _computed(
         while pending:
             count, done = pending.popleft()
             yield count, [r for f in done for r in f.result()]
+
+
+INDEX_TABLES = ("similarity_band", "similarity_signature", "similarity_uppergram", "similarity_fieldname")
+
+
+def index_size_bytes() -> dict[str, int]:
+    """Bytes on disk of each index table with its indexes (for the benchmarks'
+    `index_bytes_per_item`); empty when the backend cannot say."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relkind = 'r' AND relname = ANY(%s)",
+                [list(INDEX_TABLES)],
+            )
+            return {name: int(size) for name, size in cursor.fetchall()}
+        if connection.vendor == "sqlite":
+            try:
+                marks = ", ".join(["%s"] * len(INDEX_TABLES))
+                sql = f"SELECT tbl_name, name FROM sqlite_master WHERE tbl_name IN ({marks})"  # noqa: S608
+                cursor.execute(sql, list(INDEX_TABLES))
+                owner = {name: table for table, name in cursor.fetchall()}
+                cursor.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name")
+            except Exception:  # noqa: BLE001 - SQLite built without the dbstat table
+                return {}
+            sizes: dict[str, int] = {}
+            for name, size in cursor.fetchall():
+                if name in owner:
+                    sizes[owner[name]] = sizes.get(owner[name], 0) + int(size)
+            return sizes
+    return {}

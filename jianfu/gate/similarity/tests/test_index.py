@@ -183,3 +183,11 @@ def test_reindex_with_worker_processes_writes_the_same_rows(district):
     serial = index_rows()
     store.rebuild(workers=2, batch=3)
     assert index_rows() == serial
+
+
+def test_index_size_is_reported_per_table(district):
+    _small_ledger(district)
+    store.rebuild(workers=1)
+    sizes = store.index_size_bytes()
+    assert set(sizes) <= set(store.INDEX_TABLES)
+    assert sizes["similarity_band"] > 0 and sizes["similarity_signature"] > 0
