@@ -67,6 +67,7 @@ def serve(*, host: str = "127.0.0.1", port: int = 8000, workers: int | None = No
         sys.stdout.flush()
         sys.stderr.flush()
         os.execve(sys.executable, command, env)  # noqa: S606 - our own interpreter, fixed arguments
+        return  # only reached when execve is replaced (tests)
     _runserver(host=host, port=port, demo=demo)
 
 
