@@ -139,7 +139,7 @@ def test_return_revise_resubmit_approve_issue(personas, district):
     history = clerk.get(f"/items/{item.pk}/").content.decode()
     for label in ("新建", "提交审核", "退回修改", "修改", "批准", "登记发布"):
         assert label in history
-    assert "正文：" in history  # the update's field-by-field change
+    assert "正文：" in history and "已提交 → 已退回" in history  # field by field, in words
 
 
 def test_returning_without_a_comment_is_refused(personas, district):

@@ -72,8 +72,22 @@ def _changes(event: AuditEvent) -> list[tuple[str, object, object]]:
                 label = Item._meta.get_field(key).verbose_name
             except Exception:  # noqa: BLE001 - a key that is not a field (targets) keeps its name
                 label = {"targets": "对象单位"}.get(key, key)
-            out.append((str(label), before.get(key, ""), after.get(key)))
+            out.append((str(label), _pretty(key, before.get(key, "")), _pretty(key, after.get(key))))
     return out
+
+
+_CHOICE_LABELS = {"status": dict(Status.choices), "kind": dict(Kind.choices)}
+
+
+def _pretty(key: str, value):
+    """Show stored codes the way users know them (状态“已退回”, not "returned")."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if key in _CHOICE_LABELS and value in _CHOICE_LABELS[key]:
+        return _CHOICE_LABELS[key][value]
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return value
 
 
 def _comparisons(item: Item, review: dict) -> list[dict]:
