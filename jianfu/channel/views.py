@@ -190,6 +190,8 @@ def receipt(request: HttpRequest) -> HttpResponse:
                     feedback_form = FeedbackForm()
                 except ChannelError as exc:
                     error = str(exc)
+            else:
+                error = "请选择负担是否真的减轻了，再提交评价。"
         if report is not None:
             report = selectors.report_detail(report.pk)
     context = {

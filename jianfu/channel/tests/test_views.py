@@ -95,6 +95,8 @@ def test_receipt_lookup_shows_progress_and_the_answer(client, district, personas
     )
     report.refresh_from_db()
     assert report.relief == "partly"
+    empty = client.post(reverse("channel:receipt"), {"code": code, "action": "feedback"})
+    assert "请选择负担是否真的减轻了" in empty.content.decode()
     wrong = client.post(reverse("channel:receipt"), {"code": "ABCD-EFGH-JKMN-PQRS-TUVW"})
     assert "没有找到" in wrong.content.decode()
 
