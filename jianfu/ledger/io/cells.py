@@ -73,8 +73,10 @@ class Cells:
     def raw(self, key: str) -> str:
         return self.values.get(key, "").strip()
 
-    def text(self, key: str, *, required: bool = False, max_length: int | None = None) -> str:
-        value = self.raw(key)
+    def text(self, key: str, *, required: bool = False, max_length: int | None = None, strip: bool = True) -> str:
+        value = self.raw(key) if strip else self.values.get(key, "")
+        if not strip and not value.strip():
+            value = ""
         if required and not value:
             self.error(key, "不能为空")
         elif max_length and len(value) > max_length:

@@ -172,7 +172,7 @@ class ItemsHandler(Handler):
         }
         parsers = {
             "status": lambda: cells.choice("status", Status, default=Status.ISSUED),
-            "body": lambda: cells.text("body"),
+            "body": lambda: cells.text("body", strip=False),
             "number": lambda: cells.text("number", max_length=100),
             "is_policy": lambda: cells.boolean("is_policy"),
             "duration_minutes": lambda: cells.integer("duration_minutes", maximum=100_000),

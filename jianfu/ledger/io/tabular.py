@@ -44,7 +44,7 @@ def cell_text(value) -> str:
         return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return str(value)
 
 
 def _decode(data: bytes) -> str:
@@ -73,7 +73,8 @@ def _read_csv(data: bytes) -> Table:
     if not records:
         raise TableError("文件是空的：第1行应为列名")
     headers = [c.strip() for c in records[0]]
-    rows = [(n, [c.strip() for c in rec]) for n, rec in enumerate(records[1:], start=2)]
+    # Cells keep their spaces: a body's indentation is content; the parsers strip the rest.
+    rows = [(n, rec) for n, rec in enumerate(records[1:], start=2)]
     return Table(headers, rows)
 
 
@@ -90,7 +91,7 @@ def _read_xlsx(data: bytes) -> Table:
         header_row = next(rows_iter, None)
         if header_row is None:
             raise TableError("工作表是空的：第1行应为列名")
-        headers = [cell_text(c) for c in header_row]
+        headers = [cell_text(c).strip() for c in header_row]
         rows = [(n, [cell_text(c) for c in rec]) for n, rec in enumerate(rows_iter, start=2)]
     finally:
         book.close()
@@ -117,7 +118,7 @@ def read_table(source, filename: str) -> Table:
 def non_blank(rows: Iterable[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
     """Blank lines in a sheet are not rows (Excel leaves them after deletions)."""
     for number, cells in rows:
-        if any(cells):
+        if any(c.strip() for c in cells):
             yield number, cells
 
 
@@ -155,11 +156,16 @@ def _write_csv(dest: BinaryIO, headers: Sequence[str], rows: Iterable[Sequence])
 def _write_xlsx(dest: BinaryIO, headers: Sequence[str], rows: Iterable[Sequence]) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Sheet1")
 
     def cell(value):
+        if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+            # Control characters pasted from Word are not allowed in a workbook;
+            # dropping them beats refusing to export the whole ledger.
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
         # A title or body starting with "=" is text, never a formula Excel would run.
         if isinstance(value, str) and value.startswith("="):
             text = WriteOnlyCell(sheet, value=value)

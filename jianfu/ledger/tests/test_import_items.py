@@ -251,3 +251,14 @@ def test_two_rows_pointing_at_the_same_stored_item_are_refused(district):
     result = run_import("items", items_file(row(编号="R1", 标题="改名"), row(编号="")), filename="items.csv")
     assert messages(result) == ["第3行 编号: 与第2行对应同一个已有事项（编号或类型、标题、发起单位、日期相同）"]
     assert Item.objects.get().title == "关于开展安全生产检查的通知"
+
+
+def test_a_body_keeps_its_indentation_while_other_cells_are_trimmed(district):
+    result = run_import(
+        "items",
+        items_file(row(标题="  甲  ", 正文="\u3000\u3000各镇：\n  一、要求\n", 发起单位=" 区应急管理局 ")),
+        filename="items.csv",
+    )
+    assert result.ok, messages(result)
+    item = Item.objects.get()
+    assert item.title == "甲" and item.body == "\u3000\u3000各镇：\n  一、要求\n"
