@@ -139,7 +139,15 @@ def get_item(request: HttpRequest, pk: int):
     item = _get(request, pk)
     if isinstance(item, Status):
         return item
-    return Status(200, {**item_json(item, full=True), "actions": perms.item_actions(request.auth, item)})
+    from jianfu.org.models import AuditEvent
+
+    events = AuditEvent.objects.filter(target_type="ledger.item", target_id=str(item.pk)).select_related("actor")
+    history = [
+        {"at": e.at.isoformat(), "actor": str(e.actor) if e.actor else None, "action": e.action, "summary": e.summary}
+        for e in events.order_by("at", "pk")
+    ]
+    data = {**item_json(item, full=True), "actions": perms.item_actions(request.auth, item), "history": history}
+    return Status(200, data)
 
 
 @router.post("/items", auth=api_auth, response={201: dict, **ERRORS}, summary="新建事项（草稿）")

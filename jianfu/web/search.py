@@ -20,6 +20,7 @@ class ItemFilters:
     q: str = ""
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    period: str = ""
     errors: list[str] = field(default_factory=list)
 
     @classmethod
@@ -52,6 +53,18 @@ class ItemFilters:
                     setattr(f, name, dt.date.fromisoformat(raw))
                 except ValueError:
                     f.errors.append(f"{label}“{raw}”不是有效日期（如 2025-11-20），已忽略。")
+        period = (params.get("period") or "").strip()
+        if period:
+            f.period = period[:40]
+            try:
+                from jianfu.meter.periods import PeriodError, parse_period
+
+                span = parse_period(period)
+            except (ImportError, PeriodError) as exc:
+                f.errors.append(f"期间“{period}”无法识别，已忽略（{exc}）。")
+            else:
+                f.date_from = max(f.date_from, span.start) if f.date_from else span.start
+                f.date_to = min(f.date_to, span.end) if f.date_to else span.end
         f.code = (params.get("code") or "").strip().upper()[:40]
         f.q = (params.get("q") or "").strip()[:100]
         return f

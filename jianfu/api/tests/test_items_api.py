@@ -37,6 +37,7 @@ def test_get_of_a_foreign_item_is_403_and_a_missing_one_404(personas, district):
     assert api(personas["clerk_a"]).get("/api/v1/items/999999").status_code == 404
     body = api(personas["clerk_a"]).get(f"/api/v1/items/{item.pk}").json()
     assert body["actions"]["submit"] is True and body["actions"]["decide"] is False
+    assert [h["action"] for h in body["history"]] == ["item.create"]
 
 
 def test_create_validates_with_the_forms_chinese_messages(personas, district):

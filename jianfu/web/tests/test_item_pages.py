@@ -220,6 +220,8 @@ def test_ledger_search_filters_by_kind_status_text_and_finding_code(personas, di
     assert titles("status=submitted") == {"拍照通知"}
     assert titles("q=入户") == {"入户调查表"}
     assert titles("code=PHOTO_VIDEO_DEMAND") == {photo.title}
+    assert titles("period=2025Q4") == {"冬季会议", "入户调查表", photo.title}
+    assert titles("period=2024") == set()
     response = client.get("/items/?date_from=not-a-date")
     assert "不是有效日期" in response.content.decode()
 
