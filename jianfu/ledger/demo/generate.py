@@ -360,7 +360,7 @@ class _Gen:
             item["title"] = rng.choice(phrases.BODY_MEETING_TITLES).format(body=body, season=s["season"])
             item["_body"] = body
         durations = (45, 60, 90, 120, 150, 180)
-        weights = (0.05, 0.25, 0.2, 0.28, 0.12, 0.1) if not c else (0.1, 0.3, 0.27, 0.2, 0.08, 0.05)
+        weights = (0.03, 0.2, 0.2, 0.3, 0.15, 0.12) if not c else (0.12, 0.32, 0.28, 0.18, 0.06, 0.04)
         mode = rng.choices(("onsite", "video", "hybrid"), weights=(0.7, 0.2, 0.1) if not c else (0.42, 0.45, 0.13))[0]
         level = rng.choices(
             ("principal", "deputy", "staff"), weights=(0.45, 0.4, 0.15) if not c else (0.25, 0.5, 0.25)
@@ -573,7 +573,8 @@ class _Gen:
         codes = self.demands("app", year)
         lines = [t.format(topic=topic.name, issuer=dept.name, name=name) for t in phrases.APP_BODIES]
         stopped = None
-        if year <= 2024 and rng.random() < 0.45:
+        # "One platform instead of many": apps and groups are closed down year after year.
+        if year < self.today.year and rng.random() < (0.45 if not c else 0.3):
             stopped = self.workday(year + 1, latest=dt.date(year + 1, 9, 30)) if self.today.year > year else None
         if stopped is not None and stopped > self.today:
             stopped = None
