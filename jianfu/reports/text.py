@@ -19,6 +19,13 @@ def num(value: Any) -> str:
     return str(value)
 
 
+def amount(value: float) -> str:
+    """Large totals the way reports write them: 304840 → 30.48万."""
+    if abs(value) >= 10000:
+        return f"{value / 10000:.2f}".rstrip("0").rstrip(".") + "万"
+    return num(value)
+
+
 def trend(change: float | None, *, down: str = "压减", up: str = "增加") -> str:
     """较去年同期压减22% / 增加5% / 持平 / —."""
     if change is None:
@@ -59,7 +66,7 @@ def compose(stats: Stats, titles: dict[int, tuple]) -> list[Section]:
     overall.paragraphs.append(
         f"{describe(stats.period)}，全区区级层面共向基层下发各类事项"
         f"{sum(v['items']['current'] for v in d['by_kind'].values())}项，按标准成本法测算，基层负担工时合计"
-        f"{num(f('burden_hours')['current'])}小时，{trend(f('burden_hours')['change_pct'])}；"
+        f"{amount(f('burden_hours')['current'])}小时，{trend(f('burden_hours')['change_pct'])}；"
         f"{d['unit_count']}个基层单位平均每个单位{num(f('burden_hours_per_unit')['current'])}小时，"
         f"{trend(f('burden_hours_per_unit')['change_pct'])}。"
     )

@@ -135,3 +135,11 @@ def test_an_empty_ledger_still_gives_a_readable_report(district, tmp_path):
     assert "本期未发现需要特别关注的突出问题" in body
     run("--period", "2025", "-o", str(tmp_path / "empty.xlsx"))
     assert len(list(load_workbook(tmp_path / "empty.xlsx", read_only=True)["总表"].iter_rows())) > 20
+
+
+def test_large_totals_are_written_in_wan():
+    from jianfu.reports.text import amount
+
+    assert amount(304840.0) == "30.48万"
+    assert amount(20000.0) == "2万"
+    assert amount(106.0) == "106"
