@@ -77,6 +77,10 @@ def test_clerk_drafts_with_live_findings_and_submits(transactional_db, page, liv
     page.locator("[data-testid=status]", has_text="已提交").wait_for()
     shot(page, "item-detail-submitted")
     assert Item.objects.get().status == Status.SUBMITTED
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/items/new/?kind=meeting")
+    page.get_by_label("时长（分钟）").wait_for()
+    shot(page, "item-form-phone")
     assert errors == []
 
 

@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+import pytest
+
 from jianfu.ledger.choices import Kind, Status
 from jianfu.ledger.models import Item
 from jianfu.web.models import Notification
@@ -280,3 +282,37 @@ def test_item_page_lists_related_items_of_any_finding(personas, district):
     review.save()
     html = client_for(personas["reviewer"]).get(f"/items/{item.pk}/").content.decode()
     assert f"#{other.pk} 另一份通知" in html and 'data-testid="compare"' in html
+
+
+KIND_SAMPLES = {
+    Kind.DOCUMENT: {"number": "区应急〔2025〕1号", "is_policy": "on"},
+    Kind.MEETING: {"starts_at": "2025-11-21T09:00", "duration_minutes": "60", "mode": "video"},
+    Kind.INSPECTION: {"category": "检查", "ends_on": "2025-11-30", "method": "四不两直", "materials_required": "on"},
+    Kind.DATA_REQUEST: {"fields": "户籍人口数；低保户数", "frequency": "monthly"},
+    Kind.TASK: {"estimated_hours": "4", "resources": ["人员", "经费"]},
+    Kind.CAMPUS: {},
+    Kind.AWARD: {"basis": "区委批复", "cycle": "每年"},
+    Kind.APP: {"platform": "wechat_group", "daily_minutes": "15", "app_demands": "打卡、秒回"},
+}
+
+
+@pytest.mark.parametrize("kind", list(KIND_SAMPLES))
+def test_every_kind_has_its_form_and_saves_its_fields(personas, district, kind):
+    client = client_for(personas["clerk_a"])
+    page = client.get(f"/items/new/?kind={kind}").content.decode()
+    for name in KIND_SAMPLES[kind]:
+        assert f'name="{name}"' in page
+    response = client.post("/items/new/", _form(kind=kind, title=f"{kind} 事项", **KIND_SAMPLES[kind]))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    item = Item.objects.get(title=f"{kind} 事项")
+    assert item.kind == kind
+    if kind == Kind.DATA_REQUEST:
+        assert item.fields == ["户籍人口数", "低保户数"] and item.frequency == "monthly"
+    if kind == Kind.TASK:
+        assert item.resources == ["人员", "经费"] and item.estimated_hours == 4
+    if kind == Kind.APP:
+        assert item.app_demands == ["打卡", "秒回"] and item.daily_minutes == 15
+    if kind == Kind.INSPECTION:
+        assert item.materials_required and item.ends_on == dt.date(2025, 11, 30)
+    edit = client.get(f"/items/{item.pk}/edit/").content.decode()
+    assert f'value="{kind} 事项"' in edit
