@@ -316,3 +316,11 @@ def test_every_kind_has_its_form_and_saves_its_fields(personas, district, kind):
         assert item.materials_required and item.ends_on == dt.date(2025, 11, 30)
     edit = client.get(f"/items/{item.pk}/edit/").content.decode()
     assert f'value="{kind} 事项"' in edit
+
+
+def test_head_sees_drafts_waiting_for_sign_off_on_the_home_page(personas, district):
+    district["dept_a"].requires_head_signoff = True
+    district["dept_a"].save()
+    draft(personas, district)
+    todo = client_for(personas["head_a"]).get("/").context["todo"]
+    assert todo[0][:2] == ("待我签批的草稿", 1)

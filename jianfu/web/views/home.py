@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from jianfu.ledger.choices import Kind, Status
 from jianfu.org import permissions as perms
+from jianfu.org.models import Role
 from jianfu.web.context import optional_url
 
 
@@ -32,6 +33,9 @@ def home(request: HttpRequest) -> HttpResponse:
         todo.append(("草稿", own.filter(status=Status.DRAFT).count(), f"?status={Status.DRAFT}"))
         todo.append(("被退回待修改", own.filter(status=Status.RETURNED).count(), f"?status={Status.RETURNED}"))
         todo.append(("已批准待发布", own.filter(status=Status.APPROVED).count(), f"?status={Status.APPROVED}"))
+        if user.has_role(Role.HEAD) and user.unit.requires_head_signoff:
+            waiting = own.filter(status=Status.DRAFT, signed_off_by__isnull=True).count()
+            todo.insert(0, ("待我签批的草稿", waiting, f"?status={Status.DRAFT}"))
     if perms.is_grassroots(user) and not perms.reads_everything(user) and not perms.is_department_user(user):
         return redirect("bill")
     return render(
