@@ -46,7 +46,9 @@ def after_submit(item: Item) -> int:
 
 
 def needs_signoff(item: Item) -> int:
-    heads = _department_users(item, Role.HEAD)
+    # Asking twice should not ring twice: heads with an unread request for this item are skipped.
+    asked = Notification.objects.filter(item=item, kind=NotificationKind.SIGNOFF, read_at__isnull=True)
+    heads = _department_users(item, Role.HEAD).exclude(pk__in=asked.values("user_id"))
     return _send(heads, NotificationKind.SIGNOFF, item, f"“{item.title}”待您签批后提交")
 
 
