@@ -21,7 +21,6 @@ from django.db import connection
 
 from jianfu.gate.similarity import store
 from jianfu.gate.similarity import text as T
-from jianfu.gate.similarity.models import Signature
 from jianfu.gate.similarity.rows import normalise_field
 from jianfu.gate.similarity.text import item_text  # noqa: F401  (re-exported for the gate)
 
@@ -72,7 +71,7 @@ def _analysis(text: str, fingerprint: int, stop: np.ndarray) -> T.Analysis:
 
 def analyse(text: str) -> T.Analysis:
     """Shingles, hashes and signature of a text with the index's current stop grams."""
-    fingerprint, stop = store.stop_keys()
+    fingerprint, stop = store.stop_keys(fresh=False)
     return _analysis(text or "", fingerprint, stop)
 
 
@@ -97,13 +96,16 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _ranked(table: str, column: str, keys: list, where: list[str], params: list, limit: int) -> list[tuple[int, int]]:
-    """(item_id, postings hit) of the items with most postings among `keys` whose
-    live ledger row passes `where`, most hits first.
+def _ranked(
+    table: str, column: str, keys: list, where: list[str], params: list, limit: int, *, with_signature: bool = False
+) -> list[tuple[int, int, bytes | None]]:
+    """(item_id, postings hit, stored signature or None) of the items with most
+    postings among `keys` whose live ledger row passes `where`, most hits first.
 
-    Two queries, each driven by a primary key whatever the planner believes
-    about the tables (a join let PostgreSQL, on fresh statistics, hash every
-    live item of the ledger): the postings, then the ledger rows of those ids."""
+    Two queries, each driven by primary keys whatever the planner believes
+    about the tables (as one join, PostgreSQL without fresh statistics hashed
+    every live item of the ledger): the postings, then the ledger rows (and
+    signatures) of those ids."""
     rows = _fetch(
         f"SELECT item_id, COUNT(*) FROM {table} WHERE {column} IN ({_marks(keys)}) "  # noqa: S608
         f"GROUP BY item_id ORDER BY COUNT(*) DESC, item_id LIMIT {POSTINGS_LIMIT}",
@@ -112,9 +114,18 @@ def _ranked(table: str, column: str, keys: list, where: list[str], params: list,
     if not rows:
         return []
     ids = [r[0] for r in rows]
-    conditions = " AND ".join([f"i.id IN ({_marks(ids)})", *where])
-    live = {r[0] for r in _fetch(f"SELECT i.id FROM {_item_table()} i WHERE {conditions}", [*ids, *params])}  # noqa: S608
-    return [(item_id, hits) for item_id, hits in rows if item_id in live][:limit]
+    conditions = [f"i.id IN ({_marks(ids)})", *where]
+    if with_signature:
+        conditions.append(f"s.item_id IN ({_marks(ids)})")
+        sql = (
+            f"SELECT i.id, s.sig FROM {_item_table()} i JOIN similarity_signature s ON s.item_id = i.id "  # noqa: S608
+            f"WHERE {' AND '.join(conditions)}"
+        )
+        live = dict(_fetch(sql, [*ids, *params, *ids]))
+    else:
+        sql = f"SELECT i.id, NULL FROM {_item_table()} i WHERE {' AND '.join(conditions)}"  # noqa: S608
+        live = dict(_fetch(sql, [*ids, *params]))
+    return [(item_id, hits, live[item_id]) for item_id, hits in rows if item_id in live][:limit]
 
 
 def _texts(ids: Iterable[int]) -> dict[int, tuple]:
@@ -143,7 +154,7 @@ def find_similar(
     `similarity` is calibrated (text.calibrate): ≥ 0.6 means a near-duplicate
     worth merging. Upper-level documents are left out unless `include_upper`
     (copying them is find_upper_containment's business)."""
-    fingerprint, stop = store.stop_keys()
+    fingerprint, stop = store.stop_keys(fresh=False)
     draft = _analysis(text or "", fingerprint, stop)
     buckets = sorted(set(T.band_keys(draft.sig)))
     statuses = list(statuses or ())
@@ -170,17 +181,13 @@ def find_similar(
     if exclude:
         where.append(f"i.id NOT IN ({_marks(exclude)})")
         params.extend(exclude)
-    candidates = [
-        item_id for item_id, _hits in _ranked("similarity_band", "bucket", buckets, where, params, CANDIDATES)
-    ]
+    candidates = _ranked("similarity_band", "bucket", buckets, where, params, CANDIDATES, with_signature=True)
     if not candidates:
         return []
 
-    # Cheap filter: Jaccard estimated from the stored signatures, one query.
-    sigs = dict(Signature.objects.filter(item_id__in=candidates).values_list("item_id", "sig"))
-    ids = [i for i in candidates if i in sigs]
-    if not ids:
-        return []
+    # Cheap filter: Jaccard estimated from the stored signatures (read with the candidates).
+    ids = [item_id for item_id, _hits, _sig in candidates]
+    sigs = {item_id: sig for item_id, _hits, sig in candidates}
     matrix = np.stack([T.signature_from_bytes(sigs[i]) for i in ids])
     estimates = T.jaccard_to_dice(T.estimated_jaccard(draft.sig, matrix))
     scored = sorted(
@@ -203,7 +210,7 @@ def find_similar(
 def find_upper_containment(text: str, *, limit: int = 5, min_share: float = 0.3) -> list[Match]:
     """Registered upper-level documents that contain the draft, by the share of the
     draft's content found in each (≥ 0.7: "以文件落实文件"), largest first."""
-    fingerprint, stop = store.stop_keys()
+    fingerprint, stop = store.stop_keys(fresh=False)
     draft = _analysis(text or "", fingerprint, stop)
     samples = sorted(set(T.upper_samples(draft.hashes)))
     if not samples or limit <= 0:
@@ -211,7 +218,7 @@ def find_upper_containment(text: str, *, limit: int = 5, min_share: float = 0.3)
     rows = _ranked("similarity_uppergram", "gram", samples, ["i.is_upper_level = %s"], [True], UPPER_CANDIDATES)
     # The sampled share estimates containment; keep those that could reach min_share.
     floor = max(0.0, min_share - 0.15)
-    keep = [item_id for item_id, hits in rows if hits / len(samples) >= floor][: limit + 5]
+    keep = [item_id for item_id, hits, _none in rows if hits / len(samples) >= floor][: limit + 5]
     matches = []
     for item_id, kind, title, body, date, issuer_id in _texts(keep).values():
         share = round(T.containment(draft.keys, T.shingles(item_text(title, body), stop)), 4)
@@ -248,7 +255,9 @@ def find_field_overlap(
         where.append(f"i.id NOT IN ({_marks(exclude)})")
         params.extend(exclude)
     table = _item_table()
-    ids = [item_id for item_id, _hits in _ranked("similarity_fieldname", "name", names, where, params, int(limit))]
+    ids = [
+        item_id for item_id, _hits, _none in _ranked("similarity_fieldname", "name", names, where, params, int(limit))
+    ]
     if not ids:
         return []
     shared: dict[int, list[str]] = {i: [] for i in ids}

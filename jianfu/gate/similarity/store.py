@@ -10,6 +10,7 @@ import logging
 import multiprocessing
 import os
 import secrets
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -34,11 +35,14 @@ STOP_DF = 0.10  # a gram in ≥ 10% of items identifies none of them
 MAX_STOP_GRAMS = 20000
 POOL_MIN = 10000  # items from which `rebuild` computes signatures in worker processes
 
+INDEX_TABLES = ("similarity_band", "similarity_signature", "similarity_uppergram", "similarity_fieldname")
 _ITEM_COLUMNS = ("id", "kind", "title", "body", "is_upper_level", "fields")
 
 # --------------------------------------------------------------------------- stop grams
 
-_stop_cache: tuple[int | None, int, np.ndarray] = (None, 0, T.BUILTIN_STOP_KEYS)
+# (state token, fingerprint, keys, monotonic time of the last check)
+_stop_cache: tuple[int | None, int, np.ndarray, float] = (None, 0, T.BUILTIN_STOP_KEYS, 0.0)
+QUERY_RECHECK_SECONDS = 2.0
 
 
 def stop_version() -> int:
@@ -49,22 +53,31 @@ def _fingerprint(keys: np.ndarray) -> int:
     return int.from_bytes(hashlib.blake2b(keys.astype("<u8").tobytes(), digest_size=4).digest(), "big")
 
 
-def stop_keys() -> tuple[int, np.ndarray]:
+def forget_stop_keys() -> None:
+    global _stop_cache
+    _stop_cache = (None, 0, T.BUILTIN_STOP_KEYS, 0.0)
+
+
+def stop_keys(*, fresh: bool = True) -> tuple[int, np.ndarray]:
     """(fingerprint, sorted stop keys) in force: built-in officialese plus the measured ones.
 
-    One primary-key read per call; the set itself is reloaded only when
-    `jianfu reindex` has changed it (signatures are stored, so every process
-    must use the set the stored signatures were made with). The fingerprint
-    enters each item's digest, so the same ledger and stop set always give
-    the same rows."""
+    Signatures are stored, so every process must use the set the stored
+    signatures were made with. Writers (`fresh`) read the state row every
+    time; queries re-read it at most every QUERY_RECHECK_SECONDS, so a
+    `jianfu reindex` elsewhere is seen within two seconds. The set itself is
+    reloaded only when the state's token changed. The fingerprint enters each
+    item's digest, so the same ledger and stop set always give the same rows."""
     global _stop_cache
+    cached_version, fingerprint, keys, checked = _stop_cache
+    now = time.monotonic()
+    if not fresh and cached_version is not None and now - checked < QUERY_RECHECK_SECONDS:
+        return fingerprint, keys
     version = stop_version()
-    cached_version, fingerprint, keys = _stop_cache
     if version != cached_version:
         measured = np.array(list(StopGram.objects.values_list("gram", flat=True)), dtype=np.int64).view(np.uint64)
         keys = np.union1d(T.BUILTIN_STOP_KEYS, measured) if measured.size else T.BUILTIN_STOP_KEYS
         fingerprint = _fingerprint(keys)
-        _stop_cache = (version, fingerprint, keys)
+    _stop_cache = (version, fingerprint, keys, now)
     return fingerprint, keys
 
 
@@ -220,8 +233,13 @@ def rebuild(
         workers = default_workers() if total >= POOL_MIN else 1
     with transaction.atomic():
         with connection.cursor() as cursor:
-            for table in ("similarity_band", "similarity_uppergram", "similarity_fieldname", "similarity_signature"):
-                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+            if connection.vendor == "postgresql":
+                # TRUNCATE, not DELETE: a DELETE leaves every old row dead in
+                # the table until vacuum, doubling its size after a rebuild.
+                cursor.execute(f"TRUNCATE {', '.join(INDEX_TABLES)}")
+            else:
+                for table in INDEX_TABLES:
+                    cursor.execute(f"DELETE FROM {table}")  # noqa: S608
         StopGram.objects.all().delete()
         StopGram.objects.bulk_create([StopGram(gram=int(g)) for g in stop_grams.view(np.int64)], batch_size=1000)
         state, _ = IndexState.objects.select_for_update().get_or_create(pk=1)
@@ -231,6 +249,7 @@ def rebuild(
         state.sampled_items = sampled
         state.built_at = timezone.now()
         state.save()
+    forget_stop_keys()
     fingerprint, stop = stop_keys()
     done = 0
     for count, computed in _computed(_ledger_batches(batch), stop, fingerprint, workers=workers):
@@ -240,9 +259,11 @@ def rebuild(
         if progress:
             progress(done, total)
     if connection.vendor == "postgresql":
-        # Fresh statistics after replacing every row, not whenever autovacuum gets to it.
+        # Fresh statistics and visibility map now, not whenever autovacuum gets
+        # to it: lookups then read the band postings from the index alone.
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE similarity_band, similarity_signature, similarity_uppergram, similarity_fieldname")
+            cursor.execute(f"{command} {', '.join(INDEX_TABLES)}")
     return {"items": done, "stop_grams": int(stop_grams.size), "sampled": sampled, "workers": workers}
 
 
@@ -284,9 +305,6 @@ def _computed(
         while pending:
             count, done = pending.popleft()
             yield count, [r for f in done for r in f.result()]
-
-
-INDEX_TABLES = ("similarity_band", "similarity_signature", "similarity_uppergram", "similarity_fieldname")
 
 
 def index_size_bytes() -> dict[str, int]:
