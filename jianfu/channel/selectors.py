@@ -102,13 +102,15 @@ def channel_figures(start: dt.date, end: dt.date) -> dict[str, Any]:
 def stat_rows(*windows: tuple[dt.date, dt.date]) -> list[dict[str, Any]]:
     """Reports received in any of the windows as the plain rows the meter's pure core reads:
     id, received, resolved, deadline (local days or None), form (burden type), item_id (the
-    ledger item the report revealed, or None). One query."""
+    ledger item the report revealed, or None). Duplicates merged into another report are left
+    out so nothing is counted twice. One query."""
     q = Q(pk__in=[])
     for start, end in windows:
         q |= Q(received_on__gte=start, received_on__lte=end)
     return [
         {"id": str(pk), "received": received, "resolved": resolved, "deadline": due, "form": form, "item_id": item_id}
         for pk, received, resolved, due, form, item_id in BurdenReport.objects.filter(q)
+        .exclude(status=ReportStatus.MERGED)
         .order_by()
         .values_list("pk", "received_on", "resolved_on", "due_on", "burden_type", "found_item_id")
     ]

@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -207,37 +206,11 @@ def load_rows(period: Period, previous: Period | None = None) -> LedgerRows:
 # --------------------------------------------------------------------------- channel (guarded)
 
 
-# The channel's fields the statistics read; if any is missing the channel counts as absent.
-CHANNEL_FIELDS = ("received_on", "resolved_on", "due_on", "burden_type", "status", "found_item")
+def channel_rows(period: Period, previous: Period) -> dict[str, Any]:
+    """Burden reports received in either period, as the channel's own selector gives them."""
+    from jianfu.channel.selectors import stat_rows
 
-
-def _channel_report_model():
-    """The channel's BurdenReport, if the channel app has it (it is built separately)."""
-    try:
-        model = apps.get_model("channel", "BurdenReport")
-    except LookupError:
-        return None
-    present = {f.name for f in model._meta.get_fields()}
-    return model if set(CHANNEL_FIELDS) <= present else None
-
-
-def channel_rows(period: Period, previous: Period) -> dict[str, Any] | None:
-    """Burden reports received in either period as plain dicts, or None without a channel.
-
-    Duplicates merged into another report are not counted twice.
-    """
-    model = _channel_report_model()
-    if model is None:
-        return None
-    dated = Q(received_on__gte=period.start, received_on__lte=period.end) | Q(
-        received_on__gte=previous.start, received_on__lte=previous.end
-    )
-    cols = ("received_on", "resolved_on", "due_on", "burden_type", "found_item_id")
-    reports = [
-        {"received": r[0], "resolved": r[1], "deadline": r[2], "form": r[3], "item_id": r[4]}
-        for r in model.objects.filter(dated).exclude(status="merged").values_list(*cols).order_by()
-    ]
-    return {"reports": reports}
+    return {"reports": stat_rows((period.start, period.end), (previous.start, previous.end))}
 
 
 # --------------------------------------------------------------------------- dashboard series

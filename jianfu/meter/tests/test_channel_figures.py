@@ -2,10 +2,9 @@ import datetime as dt
 import itertools
 
 import pytest
-from django.apps import apps
 
+from jianfu.channel.models import BurdenReport
 from jianfu.meter.periods import parse_period
-from jianfu.meter.selectors import _channel_report_model
 from jianfu.meter.service import period_stats
 from jianfu.testing import make_item
 
@@ -28,9 +27,7 @@ def report(model, received, *, resolved=None, due=None, form="other", item=None,
 
 
 def test_channel_figures_count_received_resolved_on_time_and_hidden_items(district):
-    model = _channel_report_model()
-    if model is None:
-        pytest.skip("the channel app has no BurdenReport model yet")
+    model = BurdenReport
     d = dt.date
     hidden = make_item(issuer=district["dept_a"], status="issued", date=d(2025, 10, 2))
     report(model, d(2025, 10, 1), resolved=d(2025, 10, 5), due=d(2025, 10, 10), form="white_head", item=hidden)
@@ -47,13 +44,3 @@ def test_channel_figures_count_received_resolved_on_time_and_hidden_items(distri
     assert f["channel_hidden_items"]["current"] == 1
     assert stats.details["channel"]["median_days"] == 11.5  # 4 and 19 days
     assert stats.details["channel"]["hidden_by_form"] == {"白头文件": 1, "工作群通知": 1}
-
-
-def test_without_a_channel_model_the_figures_are_zero(district, monkeypatch):
-    from jianfu.meter import selectors
-
-    monkeypatch.setattr(selectors, "_channel_report_model", lambda: None)
-    stats = period_stats(parse_period("2025Q4"))
-    assert stats.figures["channel_reports_received"] == {"current": 0, "previous": 0, "change_pct": None}
-    assert stats.details["channel"]["available"] is False
-    assert apps.is_installed("jianfu.channel")
