@@ -174,3 +174,16 @@ def test_admin_creates_a_clerk_and_changes_roles(personas, district):
 def test_only_the_administrator_manages_users(personas, district):
     assert client_for(personas["reviewer"]).get("/lists/users/new/").status_code == 403
     assert client_for(personas["reviewer"]).get(f"/lists/users/{personas['clerk_a'].pk}/").status_code == 403
+
+
+def test_reviewer_adds_and_removes_a_lexicon_phrase(personas, district):
+    from jianfu.gate.models import LexiconEntry
+
+    client = client_for(personas["reviewer"])
+    client.post("/lists/lexicon/add/", {"code": "PHOTO_VIDEO_DEMAND", "phrase": "晒图", "note": "网络用语"})
+    entry = LexiconEntry.objects.get(phrase="晒图")
+    assert entry.code == "PHOTO_VIDEO_DEMAND"
+    bad = client.post("/lists/lexicon/add/", {"code": "NO_SUCH_RULE", "phrase": "x"})
+    assert "未知的规则代码" in bad.content.decode()
+    client.post(f"/lists/lexicon/{entry.pk}/delete/")
+    assert not LexiconEntry.objects.filter(phrase="晒图").exists()

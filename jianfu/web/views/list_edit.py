@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
+from jianfu.gate.models import LexiconEntry
 from jianfu.ledger.choices import BodyStatus, Kind, split_list
 from jianfu.ledger.models import CampusWhitelistEntry, CatalogField, CoordinationBody, DutyEntry, PlanEntry
 from jianfu.org import permissions as perms
@@ -84,6 +85,7 @@ DELETABLE = {
     "whitelist": CampusWhitelistEntry,
     "catalog": CatalogField,
     "bodies": CoordinationBody,
+    "lexicon": LexiconEntry,
 }
 
 
