@@ -225,6 +225,8 @@ def test_ledger_search_filters_by_kind_status_text_and_finding_code(personas, di
     assert titles("code=PHOTO_VIDEO_DEMAND") == {photo.title}
     assert titles("period=2025Q4") == {"冬季会议", "入户调查表", photo.title}
     assert titles("period=2024") == set()
+    exported = client.get("/items/?kind=meeting&format=csv").content.decode("utf-8-sig")
+    assert exported.splitlines()[1].split(",")[3] == "冬季会议" and len(exported.splitlines()) == 2
     response = client.get("/items/?date_from=not-a-date")
     assert "不是有效日期" in response.content.decode()
 

@@ -28,9 +28,42 @@ FINDING_CODES = (
 ).split()
 
 
+EXPORT_LIMIT = 50000
+
+
+def _export_csv(qs) -> HttpResponse:
+    """The search result as CSV (UTF-8 with BOM so Excel opens it), capped at EXPORT_LIMIT rows."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["编号", "日期", "类型", "标题", "发起单位", "状态", "文号", "字数", "审核结论"])
+    for item in qs[:EXPORT_LIMIT]:
+        verdict = item.latest_review.verdict if item.latest_review else ""
+        writer.writerow(
+            [
+                item.pk,
+                item.date.isoformat(),
+                item.get_kind_display(),
+                item.title,
+                item.issuer.name,
+                item.get_status_display(),
+                item.number,
+                item.chars,
+                verdict,
+            ]
+        )
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ledger.csv"'
+    return response
+
+
 @login_required
 def item_list(request: HttpRequest) -> HttpResponse:
     qs, filters = search_items(request.user, request.GET)
+    if request.GET.get("format") == "csv":
+        return _export_csv(qs)
     page = paginate(request, qs)
     ids = [item.pk for item in page]
     target_counts: dict[int, int] = {}
