@@ -574,7 +574,7 @@ class _Gen:
         lines = [t.format(topic=topic.name, issuer=dept.name, name=name) for t in phrases.APP_BODIES]
         stopped = None
         # "One platform instead of many": apps and groups are closed down year after year.
-        if year < self.today.year and rng.random() < (0.45 if not c else 0.3):
+        if year < self.today.year and rng.random() < (0.6 if not c else 0.3):
             stopped = self.workday(year + 1, latest=dt.date(year + 1, 9, 30)) if self.today.year > year else None
         if stopped is not None and stopped > self.today:
             stopped = None

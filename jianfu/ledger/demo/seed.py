@@ -70,6 +70,8 @@ class SeedResult:
     targets: int = 0
     reviews: int = 0
     review_errors: int = 0
+    surveys: int = 0
+    channel_reports: int = 0
     indexed: bool = False
     lexicon: int | None = None
     seconds: dict[str, float] = field(default_factory=dict)
@@ -80,6 +82,7 @@ class SeedResult:
         text = (
             f"已生成示范区“{names.DISTRICT}”：单位 {self.units} 个，用户 {self.users} 个，"
             f"台账事项 {self.items} 条（对象单位 {self.targets} 条），前置审核记录 {self.reviews} 条，"
+            f"监测点问卷 {self.surveys} 份，负担反映 {self.channel_reports} 件，"
             f"用时 {total:.1f} 秒。"
         )
         return text + "".join(f"\n{n}" for n in self.notes)
@@ -154,6 +157,16 @@ def seed_demo(
             summary=f"生成示范区数据：单位{len(units)}个、用户{len(users)}个、台账事项{len(item_ids)}条",
             after={"seed": seed, "today": today.isoformat(), "years": years, "scale": scale},
         )
+    try:
+        with transaction.atomic():
+            from jianfu.ledger.demo.channel import write_channel
+
+            result.surveys, result.channel_reports = write_channel(
+                seed=seed, today=today, start=ledger.start, scale=scale, units=units, users=users
+            )
+    except Exception as exc:  # the channel is another app: its data is a bonus, never a reason to fail
+        log.exception("demo seed: channel data failed")
+        result.notes.append(f"监测点问卷和负担反映示例未能生成（{exc}）。")
     result.seconds["write"] = time.perf_counter() - clock
 
     clock = time.perf_counter()

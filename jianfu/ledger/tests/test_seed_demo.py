@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count
 
-from jianfu.channel.models import MonitoringPoint
+from jianfu.channel.models import BurdenReport, Identity, MonitoringPoint, PointSurvey
 from jianfu.ledger.choices import Kind, Status
 from jianfu.ledger.demo import generate, seed
 from jianfu.ledger.demo.accounts import DEMO_ACCOUNTS
@@ -119,6 +119,13 @@ def test_a_small_seed_fills_every_list_every_role_and_stores_gate_reviews():
     assert CatalogField.objects.filter(field="低保户数").exclude(synonyms="").exists()
     assert MonitoringPoint.objects.count() == 10
     assert len({p.link_token for p in MonitoringPoint.objects.all()}) == 10
+    # the monitoring points have reported: monthly surveys and burden reports with their trail
+    assert (
+        PointSurvey.objects.filter(month__year=2024).exists() and PointSurvey.objects.filter(month__year=2025).exists()
+    )
+    assert BurdenReport.objects.filter(status="closed", resolved_on__isnull=False).exists()
+    assert not BurdenReport.objects.filter(identity=Identity.ANONYMOUS, reporter__isnull=False).exists()
+    assert all(r.steps.exists() for r in BurdenReport.objects.all())
     # one audit row for the whole seed, not one per row
     assert AuditEvent.objects.filter(action="demo.seed").count() == 1
 
