@@ -194,7 +194,7 @@ class _Gen:
                 f"{town}{village}共有{obj}{n}处，由{person}同志牵头包片负责。",
                 f"重点关注{other}沿线{n % 7 + 2}个村（社区）和{obj}{n * 3}处。",
                 f"{topic.name}工作已覆盖{town}{n % 11 + 3}个行政村，完成率{60 + n % 40}%。",
-                f"请{town}会同{other}于{month}月{day}日前对{village}开展一次联合{b}。",
+                f"请{town}会同{other}于{month}月{day}日前对{village}开展一次联合督导。",
                 f"截至{month}月底，全区累计投入{topic.name}资金{money}万元，惠及群众{n * 113}人次。",
                 f"{village}党支部书记{person}反映，{obj}{a}仍存在短板。",
             )
@@ -453,7 +453,7 @@ class _Gen:
         frequency = rng.choices(
             freqs, weights=(0.25, 0.03, 0.1, 0.35, 0.2, 0.07) if not c else (0.42, 0.01, 0.03, 0.2, 0.24, 0.1)
         )[0]
-        label = dict(zip(freqs, ("一次", "每日", "每周", "每月", "每季", "每年"), strict=True))[frequency]
+        label = dict(zip(freqs, ("一次性", "每日", "每周", "每月", "每季", "每年"), strict=True))[frequency]
         codes = self.demands("data_request", year)
         lines = [self.fill(t, frequency=label, **s) for t in phrases.DATA_BODIES] + ["附件：" + "、".join(fields)]
         item.update(
@@ -518,7 +518,7 @@ class _Gen:
                 purpose=self.fill(rng.choice(phrases.PURPOSES), **s),
                 issuer=dept.name,
                 date=f"{date.month}月{date.day}日",
-                activity=activity,
+                activity=activity if "“" in activity else f"“{activity}”",
             ),
             phrases.CAMPUS_BODIES[1],
         ]
@@ -547,7 +547,7 @@ class _Gen:
         deadline = date + dt.timedelta(days=rng.randint(15, 45))
         codes = self.demands("award", year)
         lines = [
-            phrases.AWARD_BODIES[0].format(topic=topic.name, basis=basis or "区有关部门"),
+            phrases.AWARD_BODIES[0].format(topic=topic.name, basis=basis or "经区有关部门研究"),
             phrases.AWARD_BODIES[1],
             phrases.AWARD_BODIES[2].format(deadline=f"{deadline.month}月{deadline.day}日"),
         ]
