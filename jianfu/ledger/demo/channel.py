@@ -10,6 +10,7 @@ import datetime as dt
 import random
 
 from jianfu.channel.models import (
+    HIDDEN_TYPES,
     BurdenReport,
     BurdenType,
     Identity,
@@ -21,6 +22,8 @@ from jianfu.channel.models import (
     StepKind,
 )
 from jianfu.ledger.demo import names
+from jianfu.ledger.models import Item, ItemTarget
+from jianfu.ledger.services import count_chars
 from jianfu.org.models import Unit, User
 
 # burden type → what the grassroots write (with the department and topic filled in)
@@ -73,11 +76,11 @@ def write_channel(*, seed: int, today: dt.date, start: dt.date, scale: float, un
             month = nxt
     PointSurvey.objects.bulk_create(surveys, batch_size=1000)
 
-    from jianfu.channel.services import hash_receipt, new_receipt_code
+    from jianfu.channel.services import ITEM_KIND_FOR_TYPE, hash_receipt, new_receipt_code
 
     departments = list(names.DEPARTMENTS)
     grassroots_users = {u.unit_id: u for u in users.values() if u.unit_id and u.unit.is_grassroots}
-    reports, steps = [], []
+    reports, steps, found = [], [], []
     per_year = {2024: 14, 2025: 30}
     for year in range(max(start.year, 2024), today.year + 1):
         count = max(2, round(per_year.get(year, 24) * scale))
@@ -127,12 +130,61 @@ def write_channel(*, seed: int, today: dt.date, start: dt.date, scale: float, un
             if status == ReportStatus.CLOSED:
                 report.resolved_on = min(today, report.answered_on + dt.timedelta(days=rng.randint(1, 3)))
                 trail.append((StepKind.CLOSED, report.resolved_on, office, "经回访核实，已整改到位。"))
+                if burden_type in HIDDEN_TYPES and rng.random() < 0.5:
+                    found.append(report)  # the hidden burden is registered in the ledger
+                    trail.append(
+                        (StepKind.ITEM_FOUND, report.resolved_on, office, "已作为台账事项登记，纳入负担统计。")
+                    )
                 if rng.random() < 0.6:
                     report.relief = rng.choices(Relief.values, weights=(0.6, 0.3, 0.1))[0]
                     trail.append((StepKind.FEEDBACK, report.resolved_on, None, ""))
             reports.append(report)
             for seq, (kind, on, actor, note) in enumerate(trail):
                 steps.append(ReportStep(report=report, kind=kind, on=on, seq=seq, actor_unit=actor, note=note))
+    _register_found(found, ITEM_KIND_FOR_TYPE)
     BurdenReport.objects.bulk_create(reports)
     ReportStep.objects.bulk_create(steps, batch_size=1000)
     return len(surveys), len(reports)
+
+
+def _register_found(reports: list[BurdenReport], kind_for_type: dict) -> None:
+    """What `turn_into_item` does, dated when it happened: the burden a report revealed
+    becomes an issued ledger item (白头文件, 便笺, 工作群通知 …) counted as burden."""
+    items = []
+    for n, report in enumerate(reports, 1):
+        kind = kind_for_type.get(report.burden_type, "document")
+        day = report.happened_on or report.received_on
+        extra = {"platform": "wechat_group", "daily_minutes": 15} if kind == "app" else {}
+        if kind == "data_request":
+            extra = {"frequency": "once", "fields": ["户籍人口数", "低保户数"]}
+        if kind == "inspection":
+            extra = {"category": "调研", "ends_on": day}
+        item = Item(
+            kind=kind,
+            # The report's id is random (it must be), so the title names the department instead.
+            title=f"{report.department.name}{report.get_burden_type_display()}（基层反映）",
+            body=report.description,
+            chars=count_chars(report.description),
+            issuer=report.department,
+            targets_all=False,
+            date=day,
+            year=day.year,
+            status="issued",
+            issued_on=day,
+            justification=f"经基层反映（{report.ref}）发现的未经准入事项，由减负办补录台账。",
+            ref=f"DEMO-FY-{n:03d}",
+            **extra,
+        )
+        items.append(item)
+    Item.objects.bulk_create(items)
+    if any(i.pk is None for i in items):  # backends without RETURNING
+        ids = dict(Item.objects.filter(ref__startswith="DEMO-FY-").values_list("ref", "pk"))
+        for i in items:
+            i.pk = i.id = ids[i.ref]
+    targets = []
+    for report, item in zip(reports, items, strict=True):
+        report.found_item = item
+        report.found_on = report.resolved_on
+        if report.unit is not None and report.unit.is_grassroots:
+            targets.append(ItemTarget(item=item, unit=report.unit, kind=item.kind, date=item.date))
+    ItemTarget.objects.bulk_create(targets)

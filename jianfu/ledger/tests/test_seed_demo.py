@@ -126,6 +126,9 @@ def test_a_small_seed_fills_every_list_every_role_and_stores_gate_reviews():
     assert BurdenReport.objects.filter(status="closed", resolved_on__isnull=False).exists()
     assert not BurdenReport.objects.filter(identity=Identity.ANONYMOUS, reporter__isnull=False).exists()
     assert all(r.steps.exists() for r in BurdenReport.objects.all())
+    found = BurdenReport.objects.filter(found_item__isnull=False).select_related("found_item")
+    assert found.exists()
+    assert all(r.found_item.status == Status.ISSUED and r.found_on for r in found)
     # one audit row for the whole seed, not one per row
     assert AuditEvent.objects.filter(action="demo.seed").count() == 1
 
