@@ -102,6 +102,16 @@ def database_is_empty() -> bool:
     return not any(database_contents().values())
 
 
+def _refuse_unless_empty() -> None:
+    contents = database_contents()
+    if any(contents.values()):
+        held = "、".join(f"{k} {v} 个" for k, v in contents.items() if v)
+        raise SeedError(
+            f"数据库不是空的（已有{held}），示范区数据只能写入空数据库，未做任何修改。"
+            "如需演示，请换一个数据库（例如设置 DATABASE_URL 或 JIANFU_DATA_DIR）。"
+        )
+
+
 def _aware(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
@@ -126,13 +136,7 @@ def seed_demo(
         raise SeedError(f"--years 须为正整数，收到 {years}。")
     if scale <= 0:
         raise SeedError(f"--scale 须为正数，收到 {scale}。")
-    contents = database_contents()
-    if any(contents.values()):
-        held = "、".join(f"{k} {v} 个" for k, v in contents.items() if v)
-        raise SeedError(
-            f"数据库不是空的（已有{held}），示范区数据只能写入空数据库，未做任何修改。"
-            "如需演示，请换一个数据库（例如设置 DATABASE_URL 或 JIANFU_DATA_DIR）。"
-        )
+    _refuse_unless_empty()
     result = SeedResult()
     clock = time.perf_counter()
 
@@ -143,6 +147,7 @@ def seed_demo(
 
     clock = time.perf_counter()
     with transaction.atomic():
+        _refuse_unless_empty()  # again inside the transaction: two seeds at once cannot both write
         units = _write_units(ledger)
         users = _write_users(units)
         lists = _write_lists(ledger, units, today)
@@ -172,10 +177,9 @@ def seed_demo(
 
     clock = time.perf_counter()
     result.lexicon = _install_lexicon(result)
-    all_ids = [pk for pk in item_ids if pk is not None]
-    progress("建立相似度索引", 0, len(all_ids))
+    progress("建立相似度索引", 0, result.items)
     try:
-        _index(all_ids, progress)
+        _index(progress)
         result.indexed = True
     except Exception as exc:  # the index can always be rebuilt with `jianfu reindex`
         log.exception("demo seed: indexing failed")
@@ -188,7 +192,7 @@ def seed_demo(
     return result
 
 
-def _index(item_ids: list[int], progress: Progress) -> None:
+def _index(progress: Progress) -> None:
     """Index the whole new ledger. A full rebuild (what `jianfu reindex` does) also
     measures the ledger's own boilerplate grams, which per-item indexing cannot:
     without them every notice of the phrase bank looks like every other."""
@@ -197,7 +201,7 @@ def _index(item_ids: list[int], progress: Progress) -> None:
     except ImportError:
         from jianfu.gate.index import index_items
 
-        index_items(item_ids)
+        index_items(list(Item.objects.values_list("pk", flat=True)))
         return
     rebuild(progress=lambda done, total: progress("建立相似度索引", done, total))
 
