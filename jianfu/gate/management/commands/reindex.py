@@ -23,15 +23,18 @@ class Command(BaseCommand):
         if workers is not None and workers < 1:
             raise CommandError(f"--workers 须为正整数，收到 {workers}")
         started = time.perf_counter()
-        if sys.stdout.isatty():
+        stream = getattr(self.stdout, "_out", sys.stdout)
+        if stream.isatty():
+            from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-            with Progress(
-                TextColumn("重建相似度索引"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()
-            ) as bar:
+            columns = (TextColumn("重建相似度索引"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+            with Progress(*columns, console=Console(file=stream)) as bar:
                 task = bar.add_task("reindex", total=None)
                 result = store.rebuild(
-                    batch=batch, progress=lambda done, total: bar.update(task, completed=done, total=total)
+                    batch=batch,
+                    workers=workers,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
         else:
             result = store.rebuild(batch=batch, workers=workers)

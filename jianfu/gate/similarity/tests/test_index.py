@@ -191,3 +191,25 @@ def test_index_size_is_reported_per_table(district):
     sizes = store.index_size_bytes()
     assert set(sizes) <= set(store.INDEX_TABLES)
     assert sizes["similarity_band"] > 0 and sizes["similarity_signature"] > 0
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_reindex_on_a_terminal_shows_progress_and_the_summary(district):
+    _small_ledger(district)
+    out = _Terminal()
+    call_command("reindex", "--workers", "1", stdout=out)
+    assert "重建相似度索引" in out.getvalue()
+    assert "8 个事项" in out.getvalue()
+    assert len(index_rows()["signature"]) == 8
+
+
+def test_reindex_off_a_terminal_prints_only_the_summary(district):
+    _small_ledger(district)
+    out = io.StringIO()
+    call_command("reindex", stdout=out)
+    assert out.getvalue().count("\n") == 1
+    assert out.getvalue().startswith("已重建相似度索引：8 个事项")
