@@ -186,8 +186,11 @@ def find_similar(
         return []
 
     # Cheap filter: Jaccard estimated from the stored signatures (read with the candidates).
-    ids = [item_id for item_id, _hits, _sig in candidates]
-    sigs = {item_id: sig for item_id, _hits, sig in candidates}
+    # (A signature of another length comes from an older build: skip it until `jianfu reindex`.)
+    sigs = {item_id: bytes(sig) for item_id, _hits, sig in candidates if len(sig) == T.NUM_PERM * 4}
+    ids = [item_id for item_id, _hits, _sig in candidates if item_id in sigs]
+    if not ids:
+        return []
     matrix = np.stack([T.signature_from_bytes(sigs[i]) for i in ids])
     estimates = T.jaccard_to_dice(T.estimated_jaccard(draft.sig, matrix))
     scored = sorted(
