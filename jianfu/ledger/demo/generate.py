@@ -69,6 +69,8 @@ YEAR_FACTORS = {
     },
 }
 UPPER_DOCS_PER_YEAR = 30
+# Departments with demo clerks (jianfu.ledger.demo.accounts): they get items on their desk.
+DEMO_DESKS = ("edu", "yjj", "mzj", "nyj", "wjw")
 # Months are not equal: little is issued around the Spring Festival, much at year end.
 MONTH_WEIGHTS = (0.6, 0.7, 1.1, 1.0, 1.0, 1.0, 0.9, 0.8, 1.0, 0.9, 1.1, 1.2)
 
@@ -817,6 +819,19 @@ class _Gen:
                 if status == "approved":
                     item["_decided"] = True
                     item["decision_comment"] = "同意。"
+                self.add(item)
+        # Every demo clerk finds work on the desk: a draft to submit, a notice sent back.
+        for code in DEMO_DESKS:
+            dept = names.department(code)
+            for status in ("draft", "returned"):
+                soon = self.today + dt.timedelta(days=rng.randint(3, 20))
+                item = self.document(soon.year, policy=False, date=soon, dept=dept, topic=rng.choice(dept.topics))
+                item["status"] = status
+                if status == "returned":
+                    demand = rng.choice(("PHOTO_VIDEO_DEMAND", "TRACE_DEMAND", "INSTANT_REPLY_DEMAND"))
+                    item["body"] += "\n" + self.demand_text([demand])[0]
+                    item["_defects"] = sorted(set(item["_defects"]) | {demand})
+                    self.decide(item, "returned", comment=phrases.DEMANDS[demand][1])
                 self.add(item)
 
 

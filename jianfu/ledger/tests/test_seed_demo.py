@@ -119,6 +119,11 @@ def test_a_small_seed_fills_every_list_every_role_and_stores_gate_reviews():
     assert CatalogField.objects.filter(field="低保户数").exclude(synonyms="").exists()
     assert MonitoringPoint.objects.count() == 10
     assert len({p.link_token for p in MonitoringPoint.objects.all()}) == 10
+    # every demo clerk finds a draft to submit and a notice sent back on the desk
+    for account in DEMO_ACCOUNTS:
+        if Role.CLERK in account.roles:
+            mine = Item.objects.filter(created_by__username=account.username)
+            assert mine.filter(status=Status.DRAFT).exists() and mine.filter(status=Status.RETURNED).exists()
     # the monitoring points have reported: monthly surveys and burden reports with their trail
     assert (
         PointSurvey.objects.filter(month__year=2024).exists() and PointSurvey.objects.filter(month__year=2025).exists()
