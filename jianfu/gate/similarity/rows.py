@@ -69,6 +69,11 @@ def rows_for(row: tuple, stop: np.ndarray, fingerprint: int, *, known_digest: in
     )
 
 
-def rows_for_batch(rows: list[tuple], stop: np.ndarray, fingerprint: int) -> list[ItemRows]:
-    """rows_for over a batch (the unit of work a reindex worker receives)."""
-    return [r for r in (rows_for(row, stop, fingerprint) for row in rows) if r is not None]
+def rows_for_batch(
+    rows: list[tuple], stop: np.ndarray, fingerprint: int, known: dict[int, int] | None = None
+) -> list[ItemRows]:
+    """rows_for over a batch (the unit of work an index worker receives);
+    `known` maps item ids to their stored digests (unchanged items are skipped)."""
+    known = known or {}
+    computed = (rows_for(row, stop, fingerprint, known_digest=known.get(row[0])) for row in rows)
+    return [r for r in computed if r is not None]

@@ -14,6 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from jianfu.gate.similarity import text as T
 from jianfu.gate.similarity.models import IndexState, Signature, StopGram
-from jianfu.gate.similarity.rows import ItemRows, rows_for, rows_for_batch
+from jianfu.gate.similarity.rows import ItemRows, rows_for_batch
 
 logger = logging.getLogger(__name__)
 
@@ -133,35 +134,36 @@ def _ledger_rows(ids: Sequence[int]) -> list[tuple]:
 # --------------------------------------------------------------------------- public writes
 
 
-def index_items(item_ids: Iterable[int]) -> int:
+def index_items(item_ids: Iterable[int], *, workers: int | None = None) -> int:
     """(Re)index these ledger items in one transaction; returns how many changed.
 
     Items whose title, body, level and fields are unchanged (a status change)
-    cost one read. Ids no longer in the ledger are removed from the index."""
+    cost one read. Ids no longer in the ledger are removed from the index.
+    From POOL_MIN ids on, signatures are computed in worker processes."""
     ids = sorted({int(i) for i in item_ids})
     if not ids:
         return 0
+    if workers is None:
+        workers = default_workers() if len(ids) >= POOL_MIN else 1
     changed = 0
     with transaction.atomic():
         fingerprint, stop = stop_keys()
-        for start in range(0, len(ids), BATCH):
-            chunk = ids[start : start + BATCH]
-            old = {
-                s[0]: s
-                for s in Signature.objects.filter(item_id__in=chunk).values_list(
-                    "item_id", "sig", "is_upper", "has_fields", "digest"
-                )
-            }
-            fresh: list[ItemRows] = []
-            seen = set()
-            for row in _ledger_rows(chunk):
-                seen.add(row[0])
-                prev = old.get(row[0])
-                rows = rows_for(row, stop, fingerprint, known_digest=prev[4] if prev else None)
-                if rows is not None:
-                    fresh.append(rows)
-            stale = [old[i][:4] for i in old if i not in seen or i in {r.item_id for r in fresh}]
-            _erase(stale)
+
+        def batches() -> Iterator[tuple[dict, list[tuple], dict[int, int]]]:
+            for start in range(0, len(ids), BATCH):
+                chunk = ids[start : start + BATCH]
+                old = {
+                    s[0]: s
+                    for s in Signature.objects.filter(item_id__in=chunk).values_list(
+                        "item_id", "sig", "is_upper", "has_fields", "digest"
+                    )
+                }
+                yield old, _ledger_rows(chunk), {i: s[4] for i, s in old.items()}
+
+        for (old, rows), fresh in _computed(batches(), stop, fingerprint, workers=workers):
+            seen = {row[0] for row in rows}
+            recomputed = {r.item_id for r in fresh}
+            _erase([s[:4] for i, s in old.items() if i not in seen or i in recomputed])
             _write(fresh)
             changed += len(fresh) + sum(1 for i in old if i not in seen)
     return changed
@@ -252,10 +254,11 @@ def rebuild(
     forget_stop_keys()
     fingerprint, stop = stop_keys()
     done = 0
-    for count, computed in _computed(_ledger_batches(batch), stop, fingerprint, workers=workers):
+    batches = ((None, rows, None) for rows in _ledger_batches(batch))
+    for (_old, rows), computed in _computed(batches, stop, fingerprint, workers=workers):
         with transaction.atomic():
             _write(computed)
-        done += count
+        done += len(rows)
         if progress:
             progress(done, total)
     if connection.vendor == "postgresql":
@@ -280,31 +283,41 @@ def _ledger_batches(batch: int) -> Iterator[list[tuple]]:
 
 
 def _computed(
-    batches: Iterator[list[tuple]], stop: np.ndarray, fingerprint: int, *, workers: int
-) -> Iterator[tuple[int, list[ItemRows]]]:
-    """(ledger rows read, index rows) per batch. With workers > 1 the signatures
-    of the next batch are computed in worker processes while this process
-    writes. Workers are forked (spawning would re-run the caller's __main__)
-    and do pure NumPy work: they never use the inherited database connection,
-    and forked pool workers leave through os._exit, so they never close it."""
+    batches: Iterator[tuple[Any, list[tuple], dict[int, int] | None]],
+    stop: np.ndarray,
+    fingerprint: int,
+    *,
+    workers: int,
+) -> Iterator[tuple[tuple[Any, list[tuple]], list[ItemRows]]]:
+    """For each (context, ledger rows, known digests): ((context, rows), index rows).
+
+    With workers > 1 the signatures of the next batch are computed in worker
+    processes while this process writes. Workers are forked (spawning would
+    re-run the caller's __main__) and do pure NumPy work: they never use the
+    inherited database connection, and forked pool workers leave through
+    os._exit, so they never close it."""
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for rows in batches:
-            yield len(rows), rows_for_batch(rows, stop, fingerprint)
+        for context, rows, known in batches:
+            yield (context, rows), rows_for_batch(rows, stop, fingerprint, known)
         return
     pending: deque = deque()
+
+    def finished():
+        (context, rows), futures = pending.popleft()
+        return (context, rows), [r for f in futures for r in f.result()]
+
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        for rows in batches:
+        for context, rows, known in batches:
             step = max(1, -(-len(rows) // workers))
             futures = [
-                pool.submit(rows_for_batch, rows[i : i + step], stop, fingerprint) for i in range(0, len(rows), step)
+                pool.submit(rows_for_batch, rows[i : i + step], stop, fingerprint, known)
+                for i in range(0, len(rows), step)
             ]
-            pending.append((len(rows), futures))
+            pending.append(((context, rows), futures))
             if len(pending) > 1:
-                count, done = pending.popleft()
-                yield count, [r for f in done for r in f.result()]
+                yield finished()
         while pending:
-            count, done = pending.popleft()
-            yield count, [r for f in done for r in f.result()]
+            yield finished()
 
 
 def index_size_bytes() -> dict[str, int]:

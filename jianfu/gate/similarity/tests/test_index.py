@@ -213,3 +213,15 @@ def test_reindex_off_a_terminal_prints_only_the_summary(district):
     call_command("reindex", stdout=out)
     assert out.getvalue().count("\n") == 1
     assert out.getvalue().startswith("已重建相似度索引：8 个事项")
+
+
+def test_index_items_with_worker_processes_writes_the_same_rows(district):
+    _small_ledger(district)
+    ids = list(Item.objects.values_list("pk", flat=True))
+    store.index_items(ids, workers=1)
+    serial = index_rows()
+    store.remove_items(ids)
+    assert index_rows()["band"] == []
+    store.index_items(ids, workers=2)
+    assert index_rows() == serial
+    assert store.index_items(ids, workers=2) == 0  # nothing changed since
