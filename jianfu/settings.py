@@ -4,6 +4,7 @@ Safe defaults: DEBUG is off, production refuses to start without SECRET_KEY, and
 the only configuration needed on a laptop is none at all (SQLite under var/).
 """
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "jianfu.reports",
     "jianfu.api",
     "jianfu.web",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +62,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "jianfu.org.security.SecurityHeadersMiddleware",
+    "jianfu.org.security.SecondStepMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jianfu.urls"
@@ -109,6 +115,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out username before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords lock the username for 15 minutes (docs/security.md). By username,
+# not IP: behind nginx every request comes from one address, and a guesser rotates IPs.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 warns that a lockout key without the IP can be dodged by rotating user
+# agents or cookies; ours is the username alone, which neither changes.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "org/lockout.html"
+AXES_VERBOSE = False
+# Demo accounts (known passwords) must be changed at first login wherever the site is
+# served as production: DEBUG off and TLS on (`jianfu demo` turns TLS off on loopback).
+JIANFU_PRODUCTION = not DEBUG and not TESTING and env_bool("SECURE_SSL_REDIRECT", default=True)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -132,6 +157,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+# A session ends 8 hours after login or when the browser closes, whichever comes first
+# (not renewed per request: that would write the session row on every page view).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-free meta tag; kept default
 X_FRAME_OPTIONS = "DENY"

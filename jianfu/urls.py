@@ -11,4 +11,6 @@ urlpatterns = [
     path("", include("jianfu.channel.urls")),
     path("", include("jianfu.reports.urls")),
     path("", include("jianfu.web.urls")),
+    path("", include("jianfu.org.urls")),
 ]
+handler500 = "jianfu.org.views.server_error"

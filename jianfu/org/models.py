@@ -203,3 +203,29 @@ class Setting(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class TotpDevice(models.Model):
+    """A user's authenticator app (RFC 6238 TOTP): the optional second factor.
+
+    `confirmed_at` stays empty until the user has typed one valid code, so a
+    half-finished enrolment never locks anyone out. `last_step` remembers the
+    last accepted time step: a code is accepted once (no replay within its 30 s).
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device", verbose_name="用户")
+    secret = models.CharField("密钥", max_length=64)
+    confirmed_at = models.DateTimeField("启用时间", null=True, blank=True)
+    last_step = models.BigIntegerField("最近使用的时间步", default=0)
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "两步验证设备"
+        verbose_name_plural = "两步验证设备"
+
+    def __str__(self) -> str:
+        return f"{self.user} 的验证器"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None

@@ -28,7 +28,9 @@ def snapshot() -> dict[str, list[tuple]]:
 def filled(district, personas):
     """A small district with items in several states, audit rows, settings, a 2FA device, m2m links."""
     reviewer, clerk = personas["reviewer"], personas["clerk_a"]
-    make_item(kind=Kind.MEETING, issuer=district["dept_a"], targets=[district["township"], district["village"]], by=clerk)
+    make_item(
+        kind=Kind.MEETING, issuer=district["dept_a"], targets=[district["township"], district["village"]], by=clerk
+    )
     make_item(issuer=district["dept_b"], status=Status.DRAFT, title="关于开展安全检查的通知", by=personas["clerk_b"])
     set_setting(key="gate.max_pages", value={"limit": 12, "note": "中文"}, by=reviewer)
     TotpDevice.objects.create(user=reviewer, secret="JBSWY3DPEHPK3PXP", last_step=7)
