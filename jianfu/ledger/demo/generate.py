@@ -125,9 +125,6 @@ class _Gen:
         self.depts = list(names.DEPARTMENTS)
         self.dept_weights = [d.weight for d in self.depts]
         self.items: list[dict[str, Any]] = []
-        # Issued documents by (dept, year) for planting near-duplicates and numbers.
-        self.issued_docs: dict[str, list[int]] = {}
-        self.upper_docs: list[int] = []
         self.doc_numbers: dict[tuple[str, int], int] = {}
         self.bodies = body_changes(today)
 
