@@ -6,12 +6,16 @@ selectors as the pages.
 
 from ninja import NinjaAPI
 
+from jianfu.api import ratelimit
+
 api = NinjaAPI(
     title="减负通 API",
     version="1",
     description="台账、前置审核、负担工时、监测点直报与统计的接口。其他系统（如 OA）以令牌认证调用。",
     urls_namespace="api",
 )
+
+ratelimit.install(api)  # before the routers: every endpoint inherits the rate limits
 
 # Routers are registered here, one line each:
 # api.add_router("/v1/", "jianfu.api.review.router")
