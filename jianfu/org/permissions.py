@@ -61,6 +61,17 @@ def is_grassroots(user) -> bool:
 # --------------------------------------------------------------------------- items
 
 
+def addressed_to_all_q(unit) -> Q:
+    """Items addressed to all grassroots units that reach `unit`: those issued in its own district.
+
+    District-level issuers (departments, the office) hang directly under the district.
+    """
+    district = unit.district() if unit is not None else None
+    if district is None:
+        return Q(targets_all=True)
+    return Q(targets_all=True) & (Q(issuer_id=district.pk) | Q(issuer__parent_id=district.pk))
+
+
 def visible_items(user, qs: QuerySet | None = None) -> QuerySet:
     """The items `user` may see (the base of every list page and API list)."""
     qs = Item.objects.all() if qs is None else qs
@@ -76,9 +87,8 @@ def visible_items(user, qs: QuerySet | None = None) -> QuerySet:
         cond |= Q(issuer_id=user.unit_id)
     if is_grassroots(user):
         landed = Q(status__in=LANDED_STATUSES)
-        cond |= landed & (
-            Q(targets_all=True) | Q(pk__in=Item.targets.through.objects.filter(unit_id=user.unit_id).values("item_id"))
-        )
+        targeted = Q(pk__in=Item.targets.through.objects.filter(unit_id=user.unit_id).values("item_id"))
+        cond |= landed & (addressed_to_all_q(user.unit) | targeted)
     return qs.filter(cond)
 
 
@@ -90,7 +100,9 @@ def can_view_item(user, item: Item) -> bool:
     if is_department_user(user) and item.issuer_id == user.unit_id:
         return True
     if is_grassroots(user) and item.status in LANDED_STATUSES:
-        return item.targets_all or item.target_links.filter(unit_id=user.unit_id).exists()
+        if item.targets_all:
+            return Item.objects.filter(addressed_to_all_q(user.unit), pk=item.pk).exists()
+        return item.target_links.filter(unit_id=user.unit_id).exists()
     return False
 
 

@@ -46,3 +46,21 @@ def test_reviewer_picks_any_unit(personas, district):
     issued(personas, district, title="街道会议", kind=Kind.MEETING, targets=("street",), duration_minutes=60)
     response = client_for(personas["reviewer"]).get(f"/bill/?unit={district['street'].pk}&period=2025")
     assert response.context["unit"] == district["street"] and response.context["count"] == 1
+
+
+def test_items_for_all_units_of_another_district_do_not_land_here(personas, district):
+    from jianfu.org.models import UnitKind
+    from jianfu.testing import make_unit
+
+    other = make_unit("邻区", UnitKind.DISTRICT)
+    other_dept = make_unit("邻区教育局", UnitKind.DEPARTMENT, other)
+    make_item(
+        kind=Kind.AWARD, issuer=other_dept, title="邻区评比", status=Status.ISSUED, targets=[], date=dt.date(2025, 5, 1)
+    )
+    issued(personas, district, title="本区评比", kind=Kind.AWARD, targets=())
+    township = client_for(personas["township"])
+    titles = [row["item"].title for g in township.get("/bill/?period=2025").context["groups"] for row in g["items"]]
+    assert titles == ["本区评比"]
+    listed = {item.title for item, _ in township.get("/items/").context["rows"]}
+    assert listed == {"本区评比"}
+    assert township.get(f"/items/{foreign.pk}/").status_code == 403

@@ -94,7 +94,7 @@ def unit_bill(unit: Unit, start: dt.date, end: dt.date) -> dict:
     targeted = ItemTarget.objects.filter(unit=unit).values("item_id")
     items = list(
         Item.objects.filter(status__in=(Status.ISSUED, Status.CLOSED), date__lte=end, is_upper_level=False)
-        .filter(Q(pk__in=targeted) | Q(targets_all=True))
+        .filter(Q(pk__in=targeted) | perms.addressed_to_all_q(unit))
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start) | Q(date__gte=start))
         .select_related("issuer")
         .order_by("date", "pk")[: BILL_LIMIT + 1]
