@@ -54,7 +54,7 @@ def test_items_for_all_units_of_another_district_do_not_land_here(personas, dist
 
     other = make_unit("邻区", UnitKind.DISTRICT)
     other_dept = make_unit("邻区教育局", UnitKind.DEPARTMENT, other)
-    make_item(
+    foreign = make_item(
         kind=Kind.AWARD, issuer=other_dept, title="邻区评比", status=Status.ISSUED, targets=[], date=dt.date(2025, 5, 1)
     )
     issued(personas, district, title="本区评比", kind=Kind.AWARD, targets=())
