@@ -7,7 +7,7 @@ ASSETS := jianfu/web/static/vendor/.built
 PORT ?= 8000
 SIZE ?=
 
-.PHONY: demo test lint format bench setup assets migrate clean
+.PHONY: demo test lint format bench setup assets migrate clean screenshots
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
@@ -44,6 +44,9 @@ test: setup
 
 bench: setup
 	$(BIN)/python -m bench $(if $(SIZE),--size $(SIZE),)
+
+screenshots: setup
+	JIANFU_TESTING=1 JIANFU_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/pytest -m browser jianfu/web/tests/test_browser.py
 
 clean:
 	rm -rf $(VENV) node_modules jianfu/web/static/vendor

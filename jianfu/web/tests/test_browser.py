@@ -1,8 +1,11 @@
 """The journeys in a real browser (Debian chromium via Playwright), with screenshots
-of the main pages saved to docs/screenshots/ (overwritten each run)."""
+of the main pages. `make screenshots` saves them to docs/screenshots/; an ordinary
+test run writes them to a temporary folder so it leaves the checkout untouched."""
 
 import datetime as dt
+import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,7 @@ from jianfu.web.tests.factories import issued, submitted
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+SHOTS = Path(os.environ.get("JIANFU_SCREENSHOTS") or tempfile.mkdtemp(prefix="jianfu-shots-"))
 PASSWORD = "Jianfu-test-2025"  # noqa: S105 - the test personas' password (jianfu.testing)
 
 
