@@ -93,6 +93,8 @@ def _backup_sqlite(tmp: Path) -> dict[str, int]:
     target = sqlite3.connect(tmp)
     try:
         connection.connection.backup(target)
+        # One self-contained file: no -wal/-shm companions to forget when copying it away.
+        target.execute("PRAGMA journal_mode=DELETE")
         pages = target.execute("PRAGMA page_count").fetchone()[0]
     finally:
         target.close()
