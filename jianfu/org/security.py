@@ -10,10 +10,11 @@
   the session at login (no query per request).
 """
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth import user_logged_in
+from django.contrib.auth import logout, user_logged_in
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.dispatch import receiver
@@ -43,6 +44,7 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 SESSION_MUST_CHANGE_PASSWORD = "jianfu_must_change_password"  # noqa: S105 - a session key name
 SESSION_OTP_PENDING = "jianfu_otp_pending"
+SESSION_LOGIN_AT = "jianfu_login_at"
 
 
 class SecurityHeadersMiddleware:
@@ -73,6 +75,11 @@ class SecondStepMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = getattr(request, "session", None)
+        login_at = session.get(SESSION_LOGIN_AT) if session is not None else None
+        if login_at is not None and time.time() - login_at > settings.SESSION_COOKIE_AGE:
+            # An absolute limit: 8 hours after the password was given, however busy the session.
+            logout(request)
+            return _hold(request, "login", "登录已超过有效期，请重新登录。")
         # Flags first: the common case (no pending step) costs a dictionary lookup, nothing more.
         if session is not None and session.get(SESSION_OTP_PENDING) and not _step_exempt(request.path):
             return _hold(request, "org:otp_verify", "请先输入验证器上的动态码，完成两步验证。")
@@ -99,6 +106,7 @@ def after_login(sender, request, user, **kwargs) -> None:
         return
     from jianfu.org.otp import has_confirmed_device
 
+    request.session[SESSION_LOGIN_AT] = int(time.time())
     if settings.JIANFU_PRODUCTION and not user.must_change_password and _uses_demo_password(user):
         user.must_change_password = True
         user.save(update_fields=["must_change_password"])

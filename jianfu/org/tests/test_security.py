@@ -16,7 +16,7 @@ from django.urls import path, reverse
 
 from jianfu.org import otp
 from jianfu.org.models import AuditEvent, Setting, TotpDevice
-from jianfu.org.security import CONTENT_SECURITY_POLICY, SESSION_OTP_PENDING
+from jianfu.org.security import CONTENT_SECURITY_POLICY, SESSION_LOGIN_AT, SESSION_OTP_PENDING
 from jianfu.org.services import set_setting
 
 PASSWORD = "Jianfu-test-2025"
@@ -83,6 +83,19 @@ def test_sessions_expire_after_eight_hours_or_at_browser_close(settings):
     assert settings.SESSION_COOKIE_AGE == 8 * 3600
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     assert settings.SESSION_COOKIE_HTTPONLY is True
+
+
+def test_a_session_ends_eight_hours_after_login_however_busy(client, personas):
+    client.force_login(personas["clerk_a"])
+    assert client.get(reverse("item_list")).status_code == 200
+    session = client.session
+    session[SESSION_LOGIN_AT] -= 8 * 3600 + 1
+    session.save()
+
+    response = client.get(reverse("item_list"))
+
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert "_auth_user_id" not in client.session
 
 
 # --------------------------------------------------------------------------- forced password change
