@@ -102,7 +102,7 @@ def verify(*, user: User, code: str, now: float | None = None) -> bool:
 
 
 @transaction.atomic
-def disable(*, user: User, by: User) -> bool:
+def disable(*, user: User, by: User | None) -> bool:
     deleted, _ = TotpDevice.objects.filter(user=user).delete()
     if deleted:
         record_audit(actor=by, action="otp.disable", target=user, summary=f"{user.username} 停用两步验证")

@@ -361,3 +361,15 @@ def test_production_settings_pass_check_deploy():
         check=False,
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_otp_reset_command_removes_the_second_factor_and_ends_sessions(client, personas):
+    from django.core.management import CommandError, call_command
+
+    enrol(client, personas["reviewer"])
+    call_command("otp-reset", "reviewer")
+    assert not TotpDevice.objects.exists() and not Session.objects.exists()
+    assert AuditEvent.objects.filter(action="otp.disable", actor=None).count() == 1
+    with pytest.raises(CommandError) as info:
+        call_command("otp-reset", "nobody")
+    assert info.value.returncode == 2 and "nobody" in str(info.value)
