@@ -89,3 +89,23 @@ def test_second_factor_journey_in_the_browser(transactional_db, page, live_serve
     page.get_by_role("button", name="验证").click()
     page.get_by_role("link", name="审核队列").first.wait_for()
     assert violations == []
+
+
+def test_audit_and_account_pages_screenshots(transactional_db, page, live_server, personas):
+    from pathlib import Path
+
+    from jianfu.org.services import set_setting
+
+    set_setting(key="gate.max_pages", value=10, by=personas["admin"])
+    set_setting(key="gate.max_pages", value=12, by=personas["reviewer"])
+    violations = watch_violations(page)
+    login_as(page, live_server, personas["reviewer"])
+    shots = Path(settings.BASE_DIR) / "docs" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{live_server.url}/audit/")
+    page.locator("summary").first.click()
+    page.screenshot(path=str(shots / "audit.png"), full_page=True)
+    page.goto(f"{live_server.url}/account/")
+    page.screenshot(path=str(shots / "account.png"), full_page=True)
+    assert page.get_by_test_id("otp-status").inner_text().startswith("未启用")
+    assert violations == []
