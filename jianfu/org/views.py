@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from jianfu.org import otp
@@ -67,6 +68,7 @@ password_change = login_required(ForcedPasswordChangeView.as_view())
 
 
 @login_required
+@never_cache  # the page shows the secret: no copy in any cache
 def otp_enrol(request: HttpRequest) -> HttpResponse:
     if not otp.may_enrol(request.user):
         raise PermissionDenied("两步验证仅面向减负办审核员和系统管理员。")
@@ -98,6 +100,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@never_cache
 def otp_verify(request: HttpRequest) -> HttpResponse:
     if not request.session.get(SESSION_OTP_PENDING):
         return redirect(_safe_next(request))

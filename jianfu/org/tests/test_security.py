@@ -159,7 +159,7 @@ def test_demo_accounts_are_not_held_outside_production(client, district, setting
 def enrol(client, user):
     client.force_login(user)
     response = client.get(reverse("org:otp_enrol"))
-    assert response.status_code == 200
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     device = TotpDevice.objects.get(user=user)
     assert device.secret[:4] in response.content.decode() and "otpauth://totp/" in response.content.decode()
     code = pyotp.TOTP(device.secret).now()
