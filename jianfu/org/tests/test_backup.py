@@ -14,6 +14,12 @@ from jianfu.org.services import set_setting
 from jianfu.testing import make_item
 
 
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path, settings):
+    """Safety copies made by restore land in the test's own directory."""
+    settings.DATA_DIR = tmp_path / "data"
+
+
 def snapshot() -> dict[str, list[tuple]]:
     """Every row of every table Django manages, in primary-key order."""
     tables = {}
@@ -53,7 +59,7 @@ def test_json_backup_restores_every_table_exactly(filled, tmp_path):
     _mess_up(filled)
     assert snapshot() != before
 
-    call_command("restore", str(path), yes=True)
+    call_command("restore", str(path), yes=True, no_safety_copy=True)
 
     after = snapshot()
     assert after.keys() == before.keys()
@@ -147,3 +153,19 @@ def test_backup_into_a_directory_is_refused(tmp_path):
     with pytest.raises(CommandError) as info:
         call_command("backup", str(tmp_path))
     assert info.value.returncode == 2 and "目录" in str(info.value)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_first_keeps_a_safety_copy_of_the_current_database(filled, tmp_path):
+    path = tmp_path / "copy.json.gz"
+    call_command("backup", str(path), format="json")
+    set_setting(key="made.after.the.backup", value=1, by=None)
+    current = snapshot()
+
+    call_command("restore", str(path), yes=True)
+
+    assert not Setting.objects.filter(key="made.after.the.backup").exists()
+    (safety,) = (tmp_path / "data" / "backups").iterdir()
+    assert safety.name.startswith("before-restore-")
+    call_command("restore", str(safety), yes=True, no_safety_copy=True)
+    assert snapshot() == current

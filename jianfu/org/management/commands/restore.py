@@ -2,10 +2,12 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
+from django.utils import timezone
 
-from jianfu.org.backup import BackupError, restore
+from jianfu.org.backup import BackupError, backup, detect_format, is_sqlite, restore
 
 
 class Command(BaseCommand):
@@ -14,6 +16,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="备份文件路径")
         parser.add_argument("--yes", action="store_true", help="不再确认（当前数据库的内容将被全部替换）")
+        parser.add_argument(
+            "--no-safety-copy", action="store_true", help="恢复前不先备份当前数据库（默认先备份到 数据目录/backups/）"
+        )
 
     def handle(self, *args, file: str, yes: bool, **options):
         path = Path(file)
@@ -22,6 +27,14 @@ class Command(BaseCommand):
             if answer.strip().lower() not in ("y", "yes"):
                 raise CommandError("已取消，数据库未改变。", returncode=1)
         try:
+            detect_format(path)  # a wrong file is refused before anything else happens
+            if not options.get("no_safety_copy"):
+                # Restoring the wrong copy must not cost the work since the last backup.
+                stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+                suffix = "sqlite3" if is_sqlite() else "json.gz"
+                safety = Path(settings.DATA_DIR) / "backups" / f"before-restore-{stamp}.{suffix}"
+                backup(safety)
+                self.stdout.write(f"已先把当前数据库备份到 {safety}。")
             counts = restore(path)
         except BackupError as exc:
             raise CommandError(str(exc), returncode=2) from exc
