@@ -325,7 +325,29 @@ def _plain_bug(request):
     raise ValueError("bug")
 
 
-urlpatterns = [path("broken/db/", _saves_then_loses_the_database), path("broken/bug/", _plain_bug)]
+def _saves_then_the_server_drops_the_connection(request):
+    """A real loss: PostgreSQL terminates this request's own backend after the save."""
+    import psycopg
+    from django.db import connection
+
+    set_setting(key="saved.before.termination", value=1, by=None)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    Setting.objects.count()  # the next query finds the connection gone
+    return None
+
+
+urlpatterns = [
+    path("broken/db/", _saves_then_loses_the_database),
+    path("broken/bug/", _plain_bug),
+    path("broken/terminated/", _saves_then_the_server_drops_the_connection),
+]
 handler500 = "jianfu.org.views.server_error"
 
 
@@ -337,6 +359,20 @@ def test_lost_database_connection_shows_the_chinese_503_page_and_keeps_saved_wor
     page = response.content.decode()
     assert "暂时无法连接数据库" in page and "已经保存成功的内容都不会丢失" in page
     assert Setting.objects.filter(key="saved.before.failure").exists()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.urls("jianfu.org.tests.test_security")
+def test_a_connection_killed_by_postgresql_shows_503_and_keeps_the_saved_row():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("terminating a backend needs PostgreSQL")
+    response = Client(raise_request_exception=False).get("/broken/terminated/")
+    assert response.status_code == 503 and "暂时无法连接数据库" in response.content.decode()
+    connection.close()
+    assert Setting.objects.filter(key="saved.before.termination").exists()
 
 
 @pytest.mark.urls("jianfu.org.tests.test_security")
