@@ -124,7 +124,7 @@ def test_a_user_who_must_change_password_is_held_on_the_change_page(client, pers
 
 def test_weak_new_passwords_are_refused_in_chinese(client, personas):
     client.force_login(personas["clerk_a"])
-    for weak in ("12345678901", "password123", "clerk_a2025"):
+    for weak in ("12345678901", "password123", "clerk_a2025", "qingshanriver", "QINGSHAN-RIVER"):
         response = client.post(
             reverse("org:password_change"), {"old_password": PASSWORD, "new_password1": weak, "new_password2": weak}
         )
@@ -409,3 +409,15 @@ def test_otp_reset_command_removes_the_second_factor_and_ends_sessions(client, p
     with pytest.raises(CommandError) as info:
         call_command("otp-reset", "nobody")
     assert info.value.returncode == 2 and "nobody" in str(info.value)
+
+
+def test_password_complexity_needs_three_kinds_of_character():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    for strong in ("Qingshan-river-77", "qingshan-river-77", "QINGSHAN7river", "青山river-77"):
+        validate_password(strong)
+    for weak in ("qingshanriver77", "QINGSHAN-RIVER", "qingshan-river"):
+        with pytest.raises(ValidationError) as info:
+            validate_password(weak)
+        assert "三类" in str(info.value)
