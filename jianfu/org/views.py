@@ -10,7 +10,7 @@ from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse, reverse_lazy
@@ -29,8 +29,13 @@ OTP_MAX_FAILURES = 5
 
 
 def _safe_next(request: HttpRequest, fallback: str = "home") -> str:
+    """A local path to go on to (never another site, never a bare word that redirect() would reverse)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
+    ):
         return target
     return reverse(fallback)
 
@@ -103,14 +108,14 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
 @never_cache
 def otp_verify(request: HttpRequest) -> HttpResponse:
     if not request.session.get(SESSION_OTP_PENDING):
-        return redirect(_safe_next(request))
+        return HttpResponseRedirect(_safe_next(request))
     error = ""
     if request.method == "POST":
         if otp.verify(user=request.user, code=request.POST.get("code", "")):
             request.session.pop(SESSION_OTP_PENDING, None)
             request.session.pop("jianfu_otp_failures", None)
             request.session.cycle_key()
-            return redirect(_safe_next(request))
+            return HttpResponseRedirect(_safe_next(request))
         failures = request.session.get("jianfu_otp_failures", 0) + 1
         if failures >= OTP_MAX_FAILURES:
             # Guessing codes from a stolen password ends the session; the next try starts at the password

@@ -421,3 +421,13 @@ def test_password_complexity_needs_three_kinds_of_character():
         with pytest.raises(ValidationError) as info:
             validate_password(weak)
         assert "三类" in str(info.value)
+
+
+def test_after_the_code_only_local_paths_are_followed(client, personas):
+    device = enrol(client, personas["reviewer"])
+    for target in ["https://evil.example/", "//evil.example/", "0", "javascript:alert(1)"]:
+        TotpDevice.objects.filter(pk=device.pk).update(last_step=0)  # let the current code count again
+        client.logout()
+        login(client, "reviewer")
+        response = client.post(reverse("org:otp_verify"), {"code": pyotp.TOTP(device.secret).now(), "next": target})
+        assert response.status_code == 302 and response["Location"] == reverse("home"), target
