@@ -12,6 +12,7 @@
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout, user_logged_in
@@ -96,7 +97,9 @@ def _hold(request: HttpRequest, url_name: str, message: str) -> HttpResponse:
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response
-    return redirect(f"{url}?next={request.get_full_path()}" if request.method == "GET" else url)
+    if request.method == "GET":
+        url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+    return redirect(url)
 
 
 @receiver(user_logged_in, dispatch_uid="jianfu.org.security.after_login")

@@ -176,8 +176,12 @@ def test_reviewer_enrols_and_then_must_give_a_code_at_login(client, personas):
     client.logout()
 
     assert login(client, "reviewer").status_code == 302
-    response = client.get(reverse("queue"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("org:otp_verify"))
+    response = client.get(reverse("item_list"), {"q": "会议", "status": "draft"})
+    assert response.status_code == 302
+    assert (
+        response["Location"]
+        == reverse("org:otp_verify") + "?next=%2Fitems%2F%3Fq%3D%25E4%25BC%259A%25E8%25AE%25AE%26status%3Ddraft"
+    )
     assert client.get("/api/v1/items").status_code == 403
 
     response = client.post(reverse("org:otp_verify"), {"code": "000000"})
