@@ -5,6 +5,7 @@ tables (the ledger is only read), inside `transaction.atomic`, so an item's
 index rows change together or not at all.
 """
 
+import contextlib
 import hashlib
 import logging
 import multiprocessing
@@ -255,12 +256,13 @@ def rebuild(
     fingerprint, stop = stop_keys()
     done = 0
     batches = ((None, rows, None) for rows in _ledger_batches(batch))
-    for (_old, rows), computed in _computed(batches, stop, fingerprint, workers=workers):
-        with transaction.atomic():
-            _write(computed)
-        done += len(rows)
-        if progress:
-            progress(done, total)
+    with _large_page_cache():
+        for (_old, rows), computed in _computed(batches, stop, fingerprint, workers=workers):
+            with transaction.atomic():
+                _write(computed)
+            done += len(rows)
+            if progress:
+                progress(done, total)
     if connection.vendor == "postgresql":
         # Fresh statistics and visibility map now, not whenever autovacuum gets
         # to it: lookups then read the band postings from the index alone.
@@ -268,6 +270,28 @@ def rebuild(
         with connection.cursor() as cursor:
             cursor.execute(f"{command} {', '.join(INDEX_TABLES)}")
     return {"items": done, "stop_grams": int(stop_grams.size), "sampled": sampled, "workers": workers}
+
+
+REBUILD_CACHE_KIB = 256 * 1024
+
+
+@contextlib.contextmanager
+def _large_page_cache():
+    """SQLite's default 2 MB page cache: once the band table outgrows it, every
+    random-key insert of a rebuild reads a page from disk. A rebuild is a
+    one-off command, so it may use 256 MB for as long as it runs."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 def _ledger_batches(batch: int) -> Iterator[list[tuple]]:
