@@ -72,6 +72,10 @@ def _payload(request: HttpRequest) -> dict[str, Any] | Status:
     return data
 
 
+# Form fields that take several values; every other field takes one.
+LIST_FIELDS = frozenset({"targets", "resources"})
+
+
 def _form_data(data: dict[str, Any], base: dict[str, Any] | None = None) -> dict[str, Any] | Status:
     """JSON → form data. Targets may be given by name (as in spec/gate.md) or id."""
     merged: dict[str, Any] = dict(base or {})
@@ -97,6 +101,9 @@ def _form_data(data: dict[str, Any], base: dict[str, Any] | None = None) -> dict
             merged[key] = value.isoformat()
         elif hasattr(value, "pk"):
             merged[key] = value.pk
+        elif isinstance(value, list | dict) and key not in LIST_FIELDS:
+            shape = "列表" if isinstance(value, list) else "对象"
+            return Status(422, {"detail": f"字段 {key} 的值应为文本、数字或是/否，而不是{shape}。"})
     return merged
 
 

@@ -105,3 +105,12 @@ def test_merge_and_delete(personas, district):
 
 def test_anonymous_gets_401(district):
     assert Client().get("/api/v1/items").status_code == 401
+
+
+def test_a_list_where_a_value_belongs_is_refused_with_422(client, personas):
+    client.force_login(personas["clerk_a"])
+    response = client.post(
+        "/api/v1/items", data={"kind": "document", "title": "通知", "date": [None]}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert "date" in response.json()["detail"]
