@@ -1,7 +1,11 @@
 """Plain factory functions for tests (no fixture files)."""
 
 import datetime as dt
+import functools
 import itertools
+import os
+import tempfile
+from pathlib import Path
 
 from jianfu.ledger import services
 from jianfu.ledger.choices import Kind, Status
@@ -48,3 +52,12 @@ def make_item(
         date=date or dt.date(2025, 11, 20),
         **fields,
     )
+
+
+@functools.cache
+def screenshot_dir() -> Path:
+    """docs/screenshots under `make screenshots` (JIANFU_SCREENSHOTS); a temporary folder
+    otherwise, so an ordinary test run leaves the checkout untouched."""
+    path = Path(os.environ.get("JIANFU_SCREENSHOTS") or tempfile.mkdtemp(prefix="jianfu-shots-"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

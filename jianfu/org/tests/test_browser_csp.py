@@ -8,7 +8,7 @@ from django.test import Client
 
 from jianfu.ledger.choices import Kind
 from jianfu.org.models import TotpDevice
-from jianfu.testing import make_item
+from jianfu.testing import make_item, screenshot_dir
 
 pytestmark = pytest.mark.browser
 
@@ -92,16 +92,13 @@ def test_second_factor_journey_in_the_browser(transactional_db, page, live_serve
 
 
 def test_audit_and_account_pages_screenshots(transactional_db, page, live_server, personas):
-    from pathlib import Path
-
     from jianfu.org.services import set_setting
 
     set_setting(key="gate.max_pages", value=10, by=personas["admin"])
     set_setting(key="gate.max_pages", value=12, by=personas["reviewer"])
     violations = watch_violations(page)
     login_as(page, live_server, personas["reviewer"])
-    shots = Path(settings.BASE_DIR) / "docs" / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = screenshot_dir()
     page.goto(f"{live_server.url}/audit/")
     page.locator("summary").first.click()
     page.screenshot(path=str(shots / "audit.png"), full_page=True)

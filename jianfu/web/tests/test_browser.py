@@ -3,10 +3,7 @@ of the main pages. `make screenshots` saves them to docs/screenshots/; an ordina
 test run writes them to a temporary folder so it leaves the checkout untouched."""
 
 import datetime as dt
-import os
 import re
-import tempfile
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -15,17 +12,16 @@ from django.utils import timezone
 
 from jianfu.ledger.choices import Kind, Status
 from jianfu.ledger.models import Item, PlanEntry, Quota
+from jianfu.testing import screenshot_dir
 from jianfu.web.tests.factories import issued, submitted
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(os.environ.get("JIANFU_SCREENSHOTS") or tempfile.mkdtemp(prefix="jianfu-shots-"))
 PASSWORD = "Jianfu-test-2025"  # noqa: S105 - the test personas' password (jianfu.testing)
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir() / f"{name}.png"), full_page=True)
 
 
 def login_as(page, live_server, user) -> None:
