@@ -12,9 +12,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from jianfu.ledger.demo import serving
 from jianfu.ledger.demo.accounts import DEMO_ACCOUNTS
-from jianfu.ledger.demo.progress import progress_bar
 from jianfu.ledger.demo.seed import SeedError, database_is_empty, seed_demo
 from jianfu.org.models import User
+from jianfu.progress import progress_bar
 
 
 def valid_demo_logins() -> list[tuple[str, str, str, str]]:

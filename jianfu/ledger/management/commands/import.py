@@ -2,7 +2,6 @@
 
 Exit codes: 0 imported; 2 bad input (every bad row listed, nothing written); 3 anything else."""
 
-import contextlib
 import sys
 import time
 from pathlib import Path
@@ -11,25 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from jianfu.ledger.io import IMPORT_KINDS, run_import
 from jianfu.org.models import User
-
-
-@contextlib.contextmanager
-def progress_bar(enabled: bool):
-    """A rich progress bar on a terminal; a no-op callback otherwise."""
-    if not enabled:
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()) as bar:
-        tasks: dict[str, int] = {}
-
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-
-        yield update
+from jianfu.progress import progress_bar
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from jianfu.ledger.demo.progress import progress_bar
 from jianfu.ledger.demo.seed import DEFAULT_REVIEW_LIMIT, SeedError, seed_demo
+from jianfu.progress import progress_bar
 
 
 def _date(value: str) -> dt.date:
