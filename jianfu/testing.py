@@ -61,3 +61,32 @@ def screenshot_dir() -> Path:
     path = Path(os.environ.get("JIANFU_SCREENSHOTS") or tempfile.mkdtemp(prefix="jianfu-shots-"))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def browser_login(page, live_server, user) -> None:
+    """Give the browser a real session made by Django's test client (the login page
+    itself is tested on its own)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+
+
+def watch_console_errors(page) -> list[str]:
+    """Page errors and console errors (a CSP violation is one) as they happen. The
+    browser's own request for /favicon.ico is not the page's."""
+    seen: list[str] = []
+    page.on("pageerror", lambda exc: seen.append(str(exc)))
+    page.on(
+        "console",
+        lambda msg: (
+            seen.append(msg.text)
+            if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico")
+            else None
+        ),
+    )
+    return seen

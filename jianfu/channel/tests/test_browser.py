@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from jianfu.channel import services
 from jianfu.channel.models import BurdenReport
-from jianfu.testing import make_item
+from jianfu.testing import browser_login, make_item
 
 from .conftest import png_bytes
 
@@ -65,19 +65,8 @@ def test_a_wrong_receipt_code_gets_a_clear_message(page, live_server):
     assert "没有找到" in page.get_by_role("alert").inner_text()
 
 
-def _sign_in(page, live_server, user):
-    """Reuse a real session made by Django's test client (the login page is not what is tested here)."""
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
-
-
 def test_signed_in_cadre_files_anonymously_and_it_never_reaches_their_inbox(page, live_server, district, village_cadre):
-    _sign_in(page, live_server, village_cadre)
+    browser_login(page, live_server, village_cadre)
     page.goto(f"{live_server.url}/channel/")
     page.get_by_role("link", name="我要反映负担").click()
     page.get_by_label("工作群通知要求“收到请回复”").check()

@@ -3,41 +3,17 @@ admin all work, and the browser reports no violation."""
 
 import pyotp
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from jianfu.ledger.choices import Kind
 from jianfu.org.models import TotpDevice
-from jianfu.testing import make_item, screenshot_dir
+from jianfu.testing import browser_login, make_item, screenshot_dir, watch_console_errors
 
 pytestmark = pytest.mark.browser
 
 
-def login_as(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
-
-
-def watch_violations(page) -> list[str]:
-    """Console errors and page errors; a CSP violation is reported as a console error."""
-    seen: list[str] = []
-    page.on("pageerror", lambda exc: seen.append(str(exc)))
-    page.on(
-        "console",
-        lambda msg: (
-            seen.append(msg.text)
-            if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico")
-            else None
-        ),
-    )
-    return seen
-
-
 def test_htmx_pages_work_under_the_policy(transactional_db, page, live_server, district, personas):
-    violations = watch_violations(page)
-    login_as(page, live_server, personas["clerk_a"])
+    violations = watch_console_errors(page)
+    browser_login(page, live_server, personas["clerk_a"])
     page.goto(f"{live_server.url}/items/new/")
     # Switching the kind swaps in that kind's fields through htmx (a script from /static/).
     page.get_by_label("事项类型").select_option("meeting")
@@ -47,8 +23,8 @@ def test_htmx_pages_work_under_the_policy(transactional_db, page, live_server, d
 
 def test_echarts_dashboard_draws_under_the_policy(transactional_db, page, live_server, district, personas):
     make_item(kind=Kind.MEETING, issuer=district["dept_a"], targets=[district["township"]], by=personas["clerk_a"])
-    violations = watch_violations(page)
-    login_as(page, live_server, personas["leader"])
+    violations = watch_console_errors(page)
+    browser_login(page, live_server, personas["leader"])
     page.goto(f"{live_server.url}/dashboard/")
     page.wait_for_selector("#chart-trend-kind canvas, #chart-trend-kind svg")
     assert violations == []
@@ -56,8 +32,8 @@ def test_echarts_dashboard_draws_under_the_policy(transactional_db, page, live_s
 
 def test_django_admin_works_under_the_policy(transactional_db, page, live_server, django_user_model, personas):
     root = django_user_model.objects.create_superuser("root", "root@example.gov.cn", "Jianfu-test-2025")
-    violations = watch_violations(page)
-    login_as(page, live_server, root)
+    violations = watch_console_errors(page)
+    browser_login(page, live_server, root)
     page.goto(f"{live_server.url}/admin/org/user/{personas['clerk_a'].pk}/change/")
     page.get_by_role("button", name="保存", exact=True).wait_for()
     page.goto(f"{live_server.url}/admin/org/unit/add/")
@@ -66,7 +42,7 @@ def test_django_admin_works_under_the_policy(transactional_db, page, live_server
 
 
 def test_second_factor_journey_in_the_browser(transactional_db, page, live_server, personas):
-    violations = watch_violations(page)
+    violations = watch_console_errors(page)
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("用户名").fill("reviewer")
     page.get_by_label("密码").fill("Jianfu-test-2025")
@@ -96,8 +72,8 @@ def test_audit_and_account_pages_screenshots(transactional_db, page, live_server
 
     set_setting(key="gate.max_pages", value=10, by=personas["admin"])
     set_setting(key="gate.max_pages", value=12, by=personas["reviewer"])
-    violations = watch_violations(page)
-    login_as(page, live_server, personas["reviewer"])
+    violations = watch_console_errors(page)
+    browser_login(page, live_server, personas["reviewer"])
     shots = screenshot_dir()
     page.goto(f"{live_server.url}/audit/")
     page.locator("summary").first.click()

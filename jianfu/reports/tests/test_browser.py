@@ -1,35 +1,17 @@
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from jianfu.meter.tests.ledger import build
+from jianfu.testing import browser_login, watch_console_errors
 
 pytestmark = pytest.mark.browser
-
-
-def login(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
 
 
 def test_the_dashboard_draws_its_charts_without_console_errors(
     transactional_db, page, live_server, district, personas, tmp_path
 ):
     build(district, personas)
-    errors: list[str] = []
-    # The browser asks for /favicon.ico on its own; that 404 is not the page's.
-    page.on(
-        "console",
-        lambda msg: (
-            errors.append(msg.text)
-            if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    login(page, live_server, personas["leader"])
+    errors = watch_console_errors(page)
+    browser_login(page, live_server, personas["leader"])
     page.goto(f"{live_server.url}/dashboard/?period=2025Q4")
     for chart in ("trend-kind", "trend-dept", "heat", "top", "findings", "funnel", "quota"):
         page.wait_for_selector(f"#chart-{chart} canvas")
@@ -40,7 +22,7 @@ def test_the_dashboard_draws_its_charts_without_console_errors(
 
 def test_clicking_a_bar_opens_the_items_behind_it(transactional_db, page, live_server, district, personas):
     build(district, personas)
-    login(page, live_server, personas["leader"])
+    browser_login(page, live_server, personas["leader"])
     page.goto(f"{live_server.url}/dashboard/?period=2025Q4")
     canvas = page.locator("#chart-top canvas")
     canvas.wait_for()
@@ -63,7 +45,7 @@ def test_clicking_a_bar_opens_the_items_behind_it(transactional_db, page, live_s
 
 def test_a_figure_link_opens_its_list(transactional_db, page, live_server, district, personas):
     items = build(district, personas)
-    login(page, live_server, personas["leader"])
+    browser_login(page, live_server, personas["leader"])
     page.goto(f"{live_server.url}/dashboard/?period=2025Q4")
     page.click("[data-testid=figure-documents]")
     page.wait_for_url("**/dashboard/items/**")

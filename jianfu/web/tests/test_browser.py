@@ -6,13 +6,11 @@ import datetime as dt
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from jianfu.ledger.choices import Kind, Status
 from jianfu.ledger.models import Item, PlanEntry, Quota
-from jianfu.testing import screenshot_dir
+from jianfu.testing import browser_login, screenshot_dir, watch_console_errors
 from jianfu.web.tests.factories import issued, submitted
 
 pytestmark = pytest.mark.browser
@@ -24,30 +22,8 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(screenshot_dir() / f"{name}.png"), full_page=True)
 
 
-def login_as(page, live_server, user) -> None:
-    page.context.clear_cookies()
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
-
-
-def watch_errors(page) -> list[str]:
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on(
-        "console",
-        lambda msg: (
-            errors.append(msg.text)
-            if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico")
-            else None
-        ),
-    )
-    return errors
-
-
 def test_clerk_drafts_with_live_findings_and_submits(transactional_db, page, live_server, district, personas):
-    errors = watch_errors(page)
+    errors = watch_console_errors(page)
     page.on("dialog", lambda dialog: dialog.accept())
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("用户名").fill("clerk_a")
@@ -84,11 +60,11 @@ def test_clerk_drafts_with_live_findings_and_submits(transactional_db, page, liv
 
 
 def test_return_revise_resubmit_approve_issue(transactional_db, page, live_server, district, personas):
-    errors = watch_errors(page)
+    errors = watch_console_errors(page)
     page.on("dialog", lambda dialog: dialog.accept())
     item = submitted(personas, district, title="关于开展消防检查的通知", body="请各镇拍照上传检查情况。")
     submitted(personas, district, title="对工作不力的实行一票否决", body="实行一票否决。")
-    login_as(page, live_server, personas["reviewer"])
+    browser_login(page, live_server, personas["reviewer"])
     page.goto(f"{live_server.url}/queue/")
     page.locator("[data-testid=queue-row]").first.wait_for()
     shot(page, "queue")
@@ -97,7 +73,7 @@ def test_return_revise_resubmit_approve_issue(transactional_db, page, live_serve
     page.get_by_role("button", name="退回修改").click()
     page.locator("[data-testid=status]", has_text="已退回").wait_for()
 
-    login_as(page, live_server, personas["clerk_a"])
+    browser_login(page, live_server, personas["clerk_a"])
     page.goto(f"{live_server.url}/")
     assert page.locator("[data-testid=unread-count]").inner_text() == "1"
     page.goto(f"{live_server.url}/items/{item.pk}/")
@@ -108,12 +84,12 @@ def test_return_revise_resubmit_approve_issue(transactional_db, page, live_serve
     page.get_by_role("button", name="提交审核").click()
     page.locator("[data-testid=status]", has_text="已提交").wait_for()
 
-    login_as(page, live_server, personas["reviewer"])
+    browser_login(page, live_server, personas["reviewer"])
     page.goto(f"{live_server.url}/items/{item.pk}/")
     page.get_by_role("button", name="批准").click()
     page.locator("[data-testid=status]", has_text="已批准").wait_for()
 
-    login_as(page, live_server, personas["clerk_a"])
+    browser_login(page, live_server, personas["clerk_a"])
     page.goto(f"{live_server.url}/items/{item.pk}/")
     page.get_by_label("发布日期").fill("2025-11-25")
     page.get_by_label("文号").fill("区应急〔2025〕7号")
@@ -134,7 +110,7 @@ def test_reviewer_merges_a_near_duplicate(transactional_db, page, live_server, d
 
     index.index_items([target.pk])
     item = submitted(personas, district, title="关于做好冬季森林防火工作的通知", body=text.replace("及时", "立即"))
-    login_as(page, live_server, personas["reviewer"])
+    browser_login(page, live_server, personas["reviewer"])
     page.goto(f"{live_server.url}/items/{item.pk}/")
     page.locator("[data-testid=compare]").first.wait_for()
     shot(page, "item-compare")
@@ -148,7 +124,7 @@ def test_reviewer_merges_a_near_duplicate(transactional_db, page, live_server, d
 def test_grassroots_user_sees_their_burden_bill(transactional_db, page, live_server, district, personas):
     issued(personas, district, title="安全生产大检查", kind=Kind.INSPECTION, onsite_days=2.0)
     issued(personas, district, title="防汛视频会", kind=Kind.MEETING, duration_minutes=90, mode="video")
-    login_as(page, live_server, personas["township"])
+    browser_login(page, live_server, personas["township"])
     page.goto(f"{live_server.url}/")
     page.wait_for_url("**/bill/")
     page.get_by_label("期间", exact=True).fill("2025")
@@ -165,7 +141,7 @@ def test_grassroots_user_sees_their_burden_bill(transactional_db, page, live_ser
 def test_list_import_reports_the_bad_row(transactional_db, page, live_server, district, personas, tmp_path):
     csv = tmp_path / "whitelist.csv"
     csv.write_text("年度,活动,主办单位\n2025,消防进校园,区消防救援大队\n明年,交通安全课,区交警大队\n", encoding="utf-8")
-    login_as(page, live_server, personas["reviewer"])
+    browser_login(page, live_server, personas["reviewer"])
     page.goto(f"{live_server.url}/lists/whitelist/")
     page.get_by_label("导入文件").set_input_files(str(csv))
     page.get_by_role("button", name="试导入", exact=True).click()
@@ -190,7 +166,7 @@ def test_list_import_reports_the_bad_row(transactional_db, page, live_server, di
 def test_ledger_search_page(transactional_db, page, live_server, district, personas):
     for n in range(3):
         issued(personas, district, title=f"通知{n}")
-    login_as(page, live_server, personas["leader"])
+    browser_login(page, live_server, personas["leader"])
     page.goto(f"{live_server.url}/items/")
     page.get_by_label("关键词").fill("通知1")
     page.get_by_role("button", name="查询").click()
