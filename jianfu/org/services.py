@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from jianfu.org.models import AuditEvent, Setting, User
+from jianfu.org.models import AuditEvent, RoleGrant, Setting, Unit, User
 
 
 def record_audit(
@@ -51,3 +51,41 @@ def set_setting(*, key: str, value: Any, by: User | None, note: str = "") -> Set
 def get_setting(key: str, default: Any) -> Any:
     row = Setting.objects.filter(key=key).values_list("value", flat=True).first()
     return default if row is None else row
+
+
+def _person_snapshot(user: User) -> dict:
+    return {
+        "unit": user.unit_id,
+        "display_name": user.display_name,
+        "is_active": user.is_active,
+        "roles": sorted(user.roles.values_list("role", flat=True)),
+    }
+
+
+@transaction.atomic
+def create_person(
+    *, username: str, display_name: str, unit: Unit | None, roles: list[str], password: str, by: User
+) -> User:
+    user = User.objects.create_user(username=username, password=password, unit=unit, display_name=display_name)
+    user.must_change_password = True
+    user.save(update_fields=["must_change_password"])
+    RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in roles])
+    record_audit(actor=by, action="user.create", target=user, summary=username, after=_person_snapshot(user))
+    return user
+
+
+@transaction.atomic
+def update_person(
+    *, user: User, display_name: str, unit: Unit | None, roles: list[str], is_active: bool, by: User
+) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = _person_snapshot(user)
+    user.display_name, user.unit, user.is_active = display_name, unit, is_active
+    user.save(update_fields=["display_name", "unit", "is_active"])
+    RoleGrant.objects.filter(user=user).exclude(role__in=roles).delete()
+    have = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
+    RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in roles if r not in have])
+    record_audit(
+        actor=by, action="user.update", target=user, summary=user.username, before=before, after=_person_snapshot(user)
+    )
+    return user

@@ -1,60 +1,18 @@
 """The administrator manages people: create a user with unit and roles, change them, deactivate.
-
-The writes are small service functions here (atomic, audited) because org has none for
-people yet; pages are their only caller.
-"""
+The writes are org's services (atomic, audited)."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from jianfu.org import permissions as perms
-from jianfu.org.models import Role, RoleGrant, Unit, User
-from jianfu.org.services import record_audit
+from jianfu.org.models import Role, Unit, User
+from jianfu.org.services import create_person, update_person
 from jianfu.web.views.common import deny_unless
-
-
-def _snapshot(user: User) -> dict:
-    return {
-        "unit": user.unit_id,
-        "display_name": user.display_name,
-        "is_active": user.is_active,
-        "roles": sorted(user.roles.values_list("role", flat=True)),
-    }
-
-
-@transaction.atomic
-def create_person(
-    *, username: str, display_name: str, unit: Unit | None, roles: list[str], password: str, by: User
-) -> User:
-    user = User.objects.create_user(username=username, password=password, unit=unit, display_name=display_name)
-    user.must_change_password = True
-    user.save(update_fields=["must_change_password"])
-    RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in roles])
-    record_audit(actor=by, action="user.create", target=user, summary=username, after=_snapshot(user))
-    return user
-
-
-@transaction.atomic
-def update_person(
-    *, user: User, display_name: str, unit: Unit | None, roles: list[str], is_active: bool, by: User
-) -> User:
-    user = User.objects.select_for_update().get(pk=user.pk)
-    before = _snapshot(user)
-    user.display_name, user.unit, user.is_active = display_name, unit, is_active
-    user.save(update_fields=["display_name", "unit", "is_active"])
-    RoleGrant.objects.filter(user=user).exclude(role__in=roles).delete()
-    have = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
-    RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in roles if r not in have])
-    record_audit(
-        actor=by, action="user.update", target=user, summary=user.username, before=before, after=_snapshot(user)
-    )
-    return user
 
 
 class PersonForm(forms.Form):
