@@ -43,6 +43,7 @@ test: setup
 	bash scripts/test.sh
 
 bench: setup
+	$(BIN)/pip install --disable-pip-version-check -q -c requirements.lock -e ".[bench]"
 	$(BIN)/python -m bench $(if $(SIZE),--size $(SIZE),)
 
 screenshots: setup

@@ -1,0 +1,84 @@
+"""`python -m bench [--size 1e4] [--db sqlite|postgresql|both]`: run, write bench/results.json.
+
+Each (database, size) runs in its own process: Django reads DATABASE_URL once."""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_DB = "jianfu_bench"
+
+
+def _pg(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def one(db: str, size: int, out_dir: Path, *, http: bool, baselines: bool, queries: int) -> list[dict]:
+    env = dict(os.environ)
+    env.pop("JIANFU_TESTING", None)
+    env.update({"DEBUG": "1", "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING"})
+    if db == "sqlite":
+        path = out_dir / f"bench_{size}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        env["DATABASE_URL"] = f"sqlite:///{path}"
+    else:
+        _pg(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        _pg(f"CREATE DATABASE {PG_DB}")
+        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
+    out = out_dir / f"records_{db}_{size}.json"
+    cmd = [sys.executable, "-m", "bench.run", "--size", str(size), "--out", str(out), "--queries", str(queries)]
+    cmd += ["--http"] if http else []
+    cmd += ["--baselines"] if baselines else []
+    print(f"== {db} {size:,} items", file=sys.stderr, flush=True)
+    t0 = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, cwd=HERE.parent)
+    print(f"== {db} {size:,} done in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+    records = json.loads(out.read_text())
+    if db == "postgresql":
+        _pg(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+    return records
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--size", action="append", type=float, help="ledger size(s); default 1e4 and 1e5")
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--out", default=str(HERE / "results.json"))
+    parser.add_argument("--work", default=str(HERE / "out"))
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--no-baselines", action="store_true")
+    args = parser.parse_args(argv)
+    sizes = sorted({int(s) for s in (args.size or [1e4, 1e5])})
+    dbs = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    records: list[dict] = []
+    for size in sizes:
+        for db in dbs:
+            # The load run and the in-memory baselines once per size (largest work first on SQLite).
+            records += one(
+                db,
+                size,
+                work,
+                http=not args.no_http and db == "sqlite",
+                baselines=not args.no_baselines and db == "sqlite",
+                queries=args.queries,
+            )
+    Path(args.out).write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+    print(f"{len(records)} records -> {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,316 @@
+"""One benchmark run: one database, one ledger size; prints its records as JSON lines.
+
+Run in its own process by `bench.__main__` (Django settings are read once per process):
+`DATABASE_URL=... python -m bench.run --size 10000 --out records.json [--http]`.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jianfu.settings")
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+class Recorder:
+    def __init__(self, db: str, items: int):
+        self.db, self.items, self.records = db, items, []
+
+    def add(self, metric: str, value: float, unit: str, *, items: int | None | bool = True, note: str = "") -> None:
+        rec = {
+            "metric": metric,
+            "db": self.db,
+            "items": self.items if items is True else (items or None),
+            "value": round(float(value), 4),
+            "unit": unit,
+        }
+        if note:
+            rec["note"] = note
+        self.records.append(rec)
+        print(json.dumps(rec, ensure_ascii=False), file=sys.stderr, flush=True)
+
+
+def load(corpus, today: dt.date) -> tuple[list[int], float, float]:
+    """Items through the importer's bulk insert, then the index through `store.rebuild`."""
+    from django.db import transaction
+
+    from jianfu.gate.similarity import store
+    from jianfu.ledger.io.items import _insert_items
+    from jianfu.ledger.models import Item
+    from jianfu.org.models import Unit
+
+    issuers = list(Unit.objects.filter(kind="department").values_list("pk", flat=True)) or list(
+        Unit.objects.values_list("pk", flat=True)
+    )
+    t0 = time.perf_counter()
+    ids: list[int] = []
+    batch = 2000
+    for start in range(0, len(corpus.items), batch):
+        chunk = []
+        for j, s in enumerate(corpus.items[start : start + batch]):
+            item = Item(
+                kind=s.kind,
+                title=s.title[:300],
+                body=s.body,
+                issuer_id=issuers[(start + j) % len(issuers)],
+                targets_all=True,
+                date=s.date,
+                year=s.date.year,
+                status=s.status,
+                is_upper_level=s.is_upper_level,
+                chars=len(s.body),
+                fields=s.fields,
+                issued_on=s.date if s.status in ("issued", "closed") else None,
+                estimated_hours=1.0,
+            )
+            if s.kind == "meeting":
+                item.starts_at = dt.datetime.combine(s.date, dt.time(9, 0), tzinfo=dt.UTC)
+                item.duration_minutes = 60
+                item.mode = "onsite"
+            elif s.kind == "inspection":
+                item.category = "检查"
+                item.ends_on = s.date + dt.timedelta(days=5)
+            elif s.kind == "data_request":
+                item.frequency = "monthly"
+            elif s.kind == "app":
+                item.platform = "app"
+            chunk.append(item)
+        with transaction.atomic():
+            _insert_items(chunk)
+        ids.extend(i.pk for i in chunk)
+    t_insert = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    store.rebuild()
+    t_index = time.perf_counter() - t1
+    return ids, t_insert, t_index
+
+
+def draft(q, issuer: str, today: dt.date) -> dict:
+    return {"kind": "document", "title": q.title, "body": q.body, "issuer": issuer, "date": today.isoformat()}
+
+
+def gate_metrics(rec: Recorder, corpus, ids: list[int], today: dt.date, issuer: str) -> None:
+    from jianfu.gate.service import review_draft
+    from jianfu.gate.similarity import search, text
+
+    # Warm-up (lexicon, stop grams, connection).
+    review_draft(draft(corpus.queries[0], issuer, today))
+    lat, sim = [], []
+    for q in corpus.queries:
+        if q.group != "gate":
+            continue
+        t0 = time.perf_counter()
+        review_draft(draft(q, issuer, today))
+        lat.append((time.perf_counter() - t0) * 1000)
+    since = today - dt.timedelta(days=365)
+    for q in corpus.queries:
+        if q.group not in ("near_dup", "unrelated"):
+            continue
+        t0 = time.perf_counter()
+        search.find_similar(text.item_text(q.title, q.body), since=since, until=today)
+        sim.append((time.perf_counter() - t0) * 1000)
+    rec.add("gate_p50_ms", pct(lat, 0.5), "ms", note=f"{len(lat)} drafts of 3,000 字, whole review_draft")
+    rec.add("gate_p99_ms", pct(lat, 0.99), "ms")
+    rec.add("similarity_p50_ms", pct(sim, 0.5), "ms", note="find_similar: signature + index query + verification")
+    rec.add("similarity_p99_ms", pct(sim, 0.99), "ms")
+
+    # Recall / precision on the planted truth, through the whole gate.
+    hits = {"all": [0, 0], "30_40": [0, 0]}
+    nd_found = nd_right = 0
+    up_tp = up_total = up_found = up_right = 0
+    for q in corpus.queries:
+        if q.group not in ("near_dup", "unrelated", "upper_copy"):
+            continue
+        out = review_draft(draft(q, issuer, today))
+        codes = {f["code"]: f for f in out["findings"]}
+        nd = codes.get("NEAR_DUPLICATE")
+        related = [r["id"] for r in (nd or {}).get("related", [])]
+        if nd:
+            nd_found += 1
+        if q.group == "near_dup":
+            ok = ids[q.source] in related
+            hits["all"][0] += ok
+            hits["all"][1] += 1
+            if q.rate >= 0.30:
+                hits["30_40"][0] += ok
+                hits["30_40"][1] += 1
+            nd_right += bool(nd) and ok
+        up = codes.get("COPIES_UPPER_DOC")
+        if up:
+            up_found += 1
+            up_right += q.group == "upper_copy" and ids[q.source] in [r["id"] for r in up.get("related", [])]
+        if q.group == "upper_copy":
+            up_total += 1
+            up_tp += bool(up) and ids[q.source] in [r["id"] for r in up.get("related", [])]
+    rec.add("near_dup_recall", hits["all"][0] / max(1, hits["all"][1]), "ratio", note=f"{hits['all'][1]} planted")
+    rec.add(
+        "near_dup_recall_30_40",
+        hits["30_40"][0] / max(1, hits["30_40"][1]),
+        "ratio",
+        note=f"{hits['30_40'][1]} planted",
+    )
+    rec.add("near_dup_precision", nd_right / nd_found if nd_found else 1.0, "ratio", note=f"{nd_found} findings")
+    # The index alone: is the planted source the first match at any similarity (no 0.6 threshold)?
+    first = 0
+    planted = [q for q in corpus.queries if q.group == "near_dup"]
+    for q in planted:
+        found = search.find_similar(
+            text.item_text(q.title, q.body), since=since, until=today, min_similarity=0.0, limit=1
+        )
+        first += bool(found) and found[0].id == ids[q.source]
+    rec.add("near_dup_index_recall", first / max(1, len(planted)), "ratio", note="source ranked first, no threshold")
+    rec.add("copies_upper_recall", up_tp / max(1, up_total), "ratio", note=f"{up_total} planted")
+    rec.add("copies_upper_precision", up_right / up_found if up_found else 1.0, "ratio", note=f"{up_found} findings")
+
+
+def eligible(corpus, today: dt.date) -> list[int]:
+    """What NEAR_DUPLICATE compares against: issued/approved, last 12 months, not upper-level."""
+    since = today - dt.timedelta(days=365)
+    return [
+        i
+        for i, s in enumerate(corpus.items)
+        if s.status in ("issued", "approved") and s.date >= since and not s.is_upper_level
+    ]
+
+
+def baselines(rec: Recorder, corpus, today: dt.date) -> None:
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    pool = eligible(corpus, today)
+    texts = [corpus.items[i].title + "\n" + corpus.items[i].body for i in pool]
+    queries = [q for q in corpus.queries if q.group in ("near_dup", "unrelated")]
+    planted = [q for q in queries if q.group == "near_dup"]
+
+    tracemalloc.start()
+    vec = TfidfVectorizer(analyzer="char", ngram_range=(3, 3), sublinear_tf=True, dtype=np.float32)
+    matrix = vec.fit_transform(texts).tocsr()
+    tf_bytes = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    lat, found = [], {}
+    for k, q in enumerate(queries):
+        t0 = time.perf_counter()
+        v = vec.transform([q.title + "\n" + q.body])
+        scores = (matrix @ v.T).toarray().ravel()
+        best = int(scores.argmax())
+        lat.append((time.perf_counter() - t0) * 1000)
+        found[k] = (pool[best], float(scores[best]))
+    threshold = 0.5
+    ok = sum(
+        1
+        for k, q in enumerate(queries)
+        if q.group == "near_dup" and found[k][0] == q.source and found[k][1] >= threshold
+    )
+    fp = sum(1 for k, q in enumerate(queries) if q.group == "unrelated" and found[k][1] >= threshold)
+    rec.add("brute_force_p50_ms", pct(lat, 0.5), "ms", note=f"TF-IDF char 3-gram cosine over {len(pool)} items")
+    rec.add("brute_force_recall", ok / len(planted), "ratio", note=f"top-1 = source and cosine >= {threshold}")
+    rec.add("brute_force_false_positives", fp, "count")
+    rec.add("brute_force_bytes_per_item", tf_bytes / len(pool), "B", note="tracemalloc of vectorizer + matrix")
+    del matrix, vec
+
+    from datasketch import MinHash, MinHashLSH
+
+    def grams(text: str) -> list[bytes]:
+        t = "".join(text.split())
+        return list({t[i : i + 3].encode() for i in range(len(t) - 2)})
+
+    tracemalloc.start()
+    lsh = MinHashLSH(threshold=0.3, num_perm=128)
+    for i, t in zip(pool, texts, strict=True):
+        m = MinHash(num_perm=128)
+        m.update_batch(grams(t))
+        lsh.insert(i, m, check_duplication=False)
+    ds_bytes = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    lat, ok = [], 0
+    for q in planted:
+        t0 = time.perf_counter()
+        m = MinHash(num_perm=128)
+        m.update_batch(grams(q.title + "\n" + q.body))
+        result = lsh.query(m)
+        lat.append((time.perf_counter() - t0) * 1000)
+        ok += q.source in result
+    rec.add("datasketch_p50_ms", pct(lat, 0.5), "ms", note="MinHashLSH(threshold=0.3, 128 perm), query incl. MinHash")
+    rec.add("datasketch_recall", ok / len(planted), "ratio", note="source among the LSH candidates")
+    rec.add("datasketch_bytes_per_item", ds_bytes / len(pool), "B", note="tracemalloc of the LSH (MinHashes not kept)")
+
+
+def report_time(rec: Recorder, today: dt.date) -> None:
+    from jianfu.meter.periods import parse_period
+    from jianfu.meter.service import period_stats
+
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        period_stats(parse_period(str(today.year)))
+        times.append(time.perf_counter() - t0)
+    rec.add("report_year_s", statistics.median(times), "s", note="meter period_stats for the year, median of 3")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size", type=int, required=True)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--http", action="store_true")
+    parser.add_argument("--baselines", action="store_true")
+    args = parser.parse_args(argv)
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.generate import build
+    from jianfu.gate.similarity import store
+    from jianfu.ledger.demo.seed import seed_demo
+
+    db = "postgresql" if connection.vendor == "postgresql" else "sqlite"
+    today = dt.date.today()
+    rec = Recorder(db, args.size)
+    call_command("migrate", verbosity=0, interactive=False)
+    seed_demo(today=today, years=1, scale=0.01, review_limit=0)
+    from jianfu.ledger.models import Item
+
+    seeded = Item.objects.count()
+    corpus = build(max(200, args.size - seeded), today=today, queries=args.queries)
+    ids, t_insert, t_index = load(corpus, today)
+    n = len(ids)
+    rec.add(
+        "import_items_per_s",
+        n / (t_insert + t_index),
+        "items/s",
+        note=f"insert {t_insert:.1f} s + index {t_index:.1f} s",
+    )
+    rec.add("insert_items_per_s", n / t_insert, "items/s")
+    rec.add("index_items_per_s", n / t_index, "items/s", note="store.rebuild (stop grams + signatures + writes)")
+    sizes = store.index_size_bytes()
+    total = Item.objects.count()
+    rec.add("index_bytes_per_item", sum(sizes.values()) / total, "B", note=json.dumps(sizes))
+    issuer = "区教育局"
+    gate_metrics(rec, corpus, ids, today, issuer)
+    report_time(rec, today)
+    if args.baselines:
+        baselines(rec, corpus, today)
+    if args.http:
+        from bench.http import load_run
+
+        load_run(rec)
+    Path(args.out).write_text(json.dumps(rec.records, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
