@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
     args = parser.parse_args(argv)
     sizes = sorted({int(s) for s in (args.size or [1e4, 1e5])})
     dbs = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
@@ -77,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
             )
     Path(args.out).write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
     print(f"{len(records)} records -> {args.out}", file=sys.stderr)
+    if not args.no_doc:
+        from bench.render import render
+
+        render(Path(args.out), HERE.parent / "docs" / "benchmarks.md")
     return 0
 
 

@@ -23,7 +23,7 @@ def test_bench_at_300_items_on_sqlite_writes_every_required_metric(tmp_path):
     pytest.importorskip("psutil")
     out = tmp_path / "results.json"
     env = {**os.environ, "BENCH_HTTP_REQUESTS": "20"}
-    cmd = [sys.executable, "-m", "bench", "--size", "300", "--db", "sqlite", "--queries", "36"]
+    cmd = [sys.executable, "-m", "bench", "--size", "300", "--db", "sqlite", "--queries", "36", "--no-doc"]
     cmd += ["--work", str(tmp_path), "--out", str(out)]
     subprocess.run(cmd, cwd=ROOT, env=env, check=True, timeout=120, capture_output=True)  # noqa: S603
     records = json.loads(out.read_text())
