@@ -86,8 +86,9 @@ def tables(records: list[dict]) -> str:
                 + " |"
             )
     pg = _version(["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "show server_version"])
+    ram = _version(["sh", "-c", "free -h | awk 'NR==2{print $2}'"])
     machine = (
-        f"Machine: {_version(['nproc'])} cores, {_version(['sh', '-c', 'free -h | awk "NR==2{print $2}"'])} RAM; "
+        f"Machine: {_version(['nproc'])} cores, {ram} RAM; "
         f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
         f"PostgreSQL {pg}."
     )
