@@ -22,7 +22,7 @@ def _pg(sql: str) -> None:
         conn.execute(sql)
 
 
-def one(db: str, size: int, out_dir: Path, *, http: bool, baselines: bool, queries: int) -> list[dict]:
+def one(db: str, size: int, out_dir: Path, *, http: bool, baselines: bool, queries: int, style: str) -> list[dict]:
     env = dict(os.environ)
     env.pop("JIANFU_TESTING", None)
     env.update({"DEBUG": "1", "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING"})
@@ -36,7 +36,19 @@ def one(db: str, size: int, out_dir: Path, *, http: bool, baselines: bool, queri
         _pg(f"CREATE DATABASE {PG_DB}")
         env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
     out = out_dir / f"records_{db}_{size}.json"
-    cmd = [sys.executable, "-m", "bench.run", "--size", str(size), "--out", str(out), "--queries", str(queries)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "bench.run",
+        "--size",
+        str(size),
+        "--out",
+        str(out),
+        "--queries",
+        str(queries),
+        "--style",
+        style,
+    ]
     cmd += ["--http"] if http else []
     cmd += ["--baselines"] if baselines else []
     print(f"== {db} {size:,} items", file=sys.stderr, flush=True)
@@ -57,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", default=str(HERE / "out"))
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument(
+        "--style", choices=("chars", "words"), default="chars", help="planted rewrites: random characters or words"
+    )
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
     args = parser.parse_args(argv)
@@ -75,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
                 http=not args.no_http and db == "sqlite",
                 baselines=not args.no_baselines and db == "sqlite",
                 queries=args.queries,
+                style=args.style,
             )
     Path(args.out).write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
     print(f"{len(records)} records -> {args.out}", file=sys.stderr)

@@ -220,8 +220,20 @@ def notice(rng: random.Random, chars: int, *, topic: str | None = None, year: in
     return title, "\n".join(parts)
 
 
-def rewrite(rng: random.Random, text: str, rate: float) -> str:
-    """Replace about `rate` of the characters, in stretches of 4-12 characters."""
+WORDS = tuple(
+    w
+    for w in (*TOPICS, *PLACES, *phrases.OBJECTS, *phrases.MEASURES, *phrases.GOALS, *VERBS, *phrases.SEASONS)
+    if len(w) >= 2
+)
+
+
+def rewrite(rng: random.Random, text: str, rate: float, *, style: str = "chars") -> str:
+    """Replace about `rate` of the characters, in stretches of 4-12 characters.
+
+    style "words": each stretch becomes phrase-bank words and figures of the same length (how
+    drafters edit); style "chars": random characters (a stress case: every new gram is unseen)."""
+    if style == "words":
+        return _rewrite_words(rng, text, rate)
     chars = list(text)
     target = int(len(chars) * rate)
     done = 0
@@ -237,7 +249,28 @@ def rewrite(rng: random.Random, text: str, rate: float) -> str:
     return "".join(chars)
 
 
-def build(n: int, *, seed: int = 20251, today: dt.date, queries: int = 300) -> Corpus:
+def _rewrite_words(rng: random.Random, text: str, rate: float) -> str:
+    chars = list(text)
+    target = int(len(chars) * rate)
+    done = 0
+    touched = bytearray(len(chars))
+    while done < target:
+        length = rng.randint(4, 12)
+        start = rng.randrange(0, max(1, len(chars) - length))
+        filler = ""
+        while len(filler) < length:
+            filler += rng.choice(WORDS) if rng.random() < 0.8 else str(rng.randint(2, 999))
+        for k, i in enumerate(range(start, min(len(chars), start + length))):
+            if chars[i] == "\n":
+                continue
+            if not touched[i]:
+                touched[i] = 1
+                done += 1
+            chars[i] = filler[k]
+    return "".join(chars)
+
+
+def build(n: int, *, seed: int = 20251, today: dt.date, queries: int = 300, style: str = "chars") -> Corpus:
     """N ledger items (all kinds, two years of dates) and the planted queries."""
     rng = random.Random(seed)
     kinds = [k for k, w in KIND_WEIGHTS for _ in range(w)]
@@ -272,7 +305,8 @@ def build(n: int, *, seed: int = 20251, today: dt.date, queries: int = 300) -> C
             src = rng.choice(recent)
             rate = rng.uniform(low, high)
             spec = items[src]
-            out.append(Query("near_dup", rewrite(rng, spec.title, rate / 2), rewrite(rng, spec.body, rate), src, rate))
+            title, body = rewrite(rng, spec.title, rate / 2, style=style), rewrite(rng, spec.body, rate, style=style)
+            out.append(Query("near_dup", title, body, src, rate))
     for _ in range(per_bucket):
         src = rng.choice(uppers)
         upper = items[src].body

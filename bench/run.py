@@ -267,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--http", action="store_true")
+    parser.add_argument("--style", choices=("chars", "words"), default="chars")
     parser.add_argument("--baselines", action="store_true")
     args = parser.parse_args(argv)
     django.setup()
@@ -285,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     from jianfu.ledger.models import Item
 
     seeded = Item.objects.count()
-    corpus = build(max(200, args.size - seeded), today=today, queries=args.queries)
+    corpus = build(max(200, args.size - seeded), today=today, queries=args.queries, style=args.style)
     ids, t_insert, t_index = load(corpus, today)
     n = len(ids)
     rec.add(
