@@ -12,6 +12,7 @@ from jianfu.ledger.models import (
     PlanEntry,
     Quota,
     Review,
+    ReviewFinding,
 )
 
 
@@ -108,3 +109,13 @@ class DecisionAdmin(admin.ModelAdmin):
     list_display = ["item", "action", "by", "at"]
     list_filter = ["action"]
     raw_id_fields = ["item", "merge_target"]
+
+
+@admin.register(ReviewFinding)
+class ReviewFindingAdmin(admin.ModelAdmin):
+    list_display = ["item", "code", "severity"]
+    list_filter = ["code", "severity"]
+    raw_id_fields = ["review", "item"]
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from jianfu.org.models import AuditEvent, RoleGrant, Setting, Unit, UnitAlias, User
+from jianfu.org.admin_base import ReadOnlyAdmin
+from jianfu.org.models import AuditEvent, RoleGrant, Setting, TotpDevice, Unit, UnitAlias, User
 
 
 class UnitAliasInline(admin.TabularInline):
@@ -33,21 +34,18 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit trail cannot be edited from the app."""
+class AuditEventAdmin(ReadOnlyAdmin):
+    """The audit trail cannot be edited from the app."""
 
     list_display = ["at", "actor", "action", "target_type", "target_id", "summary"]
     list_filter = ["action", "target_type"]
     search_fields = ["summary", "target_id"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+@admin.register(TotpDevice)
+class TotpDeviceAdmin(ReadOnlyAdmin):
+    list_display = ["user", "confirmed_at", "created_at"]
+    exclude = ["secret"]  # the second factor's secret never leaves the database
 
 
 @admin.register(Setting)
