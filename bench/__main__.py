@@ -92,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
                 queries=args.queries,
                 style=args.style,
             )
+            # Written after every run, so a run cut short still leaves what it measured.
+            Path(args.out).write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
     Path(args.out).write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
     print(f"{len(records)} records -> {args.out}", file=sys.stderr)
     if not args.no_doc:
