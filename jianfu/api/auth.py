@@ -16,4 +16,6 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api_auth = [django_auth, TokenAuth()]
+# Token first: the session check enforces CSRF and would refuse a token-only call
+# (another system has no CSRF cookie) before the token is even looked at.
+api_auth = [TokenAuth(), django_auth]

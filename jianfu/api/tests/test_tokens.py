@@ -81,3 +81,19 @@ def test_tokens_page_shows_the_key_once(personas, district):
     key = response.context["new_key"]
     assert key in response.content.decode()
     assert key not in client.get("/tokens/").content.decode()
+
+
+def test_a_token_alone_passes_with_csrf_checks_enforced(personas, district):
+    from django.test import Client
+
+    from jianfu.api.tokens import create_token
+
+    _, key = create_token(by=personas["clerk_a"], name="OA", unit=district["dept_a"], scope="write")
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/api/v1/review",
+        data={"kind": "document", "title": "关于报送材料的通知", "issuer": "区应急管理局"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 200, response.content
