@@ -6,6 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from jianfu.gate.similarity import store
+from jianfu.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -24,20 +25,12 @@ class Command(BaseCommand):
             raise CommandError(f"--workers 须为正整数，收到 {workers}")
         started = time.perf_counter()
         stream = getattr(self.stdout, "_out", sys.stdout)
-        if stream.isatty():
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-            columns = (TextColumn("重建相似度索引"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-            with Progress(*columns, console=Console(file=stream)) as bar:
-                task = bar.add_task("reindex", total=None)
-                result = store.rebuild(
-                    batch=batch,
-                    workers=workers,
-                    progress=lambda done, total: bar.update(task, completed=done, total=total),
-                )
-        else:
-            result = store.rebuild(batch=batch, workers=workers)
+        with progress_bar(stream.isatty(), stream=stream) as update:
+            result = store.rebuild(
+                batch=batch,
+                workers=workers,
+                progress=(lambda done, total: update("重建相似度索引", done, total)) if update else None,
+            )
         seconds = time.perf_counter() - started
         rate = result["items"] / seconds if seconds > 0 else 0.0
         self.stdout.write(
