@@ -12,7 +12,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_DB = "jianfu_bench"
+# Per process, so runs side by side (several engineers on one machine) never share a database.
+PG_DB = f"jianfu_bench_{os.getpid()}"
 
 
 def _pg(sql: str) -> None:
@@ -27,7 +28,7 @@ def one(db: str, size: int, out_dir: Path, *, http: bool, baselines: bool, queri
     env.pop("JIANFU_TESTING", None)
     env.update({"DEBUG": "1", "SECURE_SSL_REDIRECT": "0", "LOG_LEVEL": "WARNING"})
     if db == "sqlite":
-        path = out_dir / f"bench_{size}.sqlite3"
+        path = out_dir / f"bench_{size}_{os.getpid()}.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
         env["DATABASE_URL"] = f"sqlite:///{path}"
@@ -35,7 +36,7 @@ def one(db: str, size: int, out_dir: Path, *, http: bool, baselines: bool, queri
         _pg(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
         _pg(f"CREATE DATABASE {PG_DB}")
         env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_DB}"
-    out = out_dir / f"records_{db}_{size}.json"
+    out = out_dir / f"records_{db}_{size}_{os.getpid()}.json"
     cmd = [
         sys.executable,
         "-m",
