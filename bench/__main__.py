@@ -73,6 +73,19 @@ def one(db: str, size: int, out_dir: Path, *, http: bool, baselines: bool, queri
     return records
 
 
+def _read(path: Path) -> list[dict]:
+    try:
+        records = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return []
+    return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
+
+
+def _write(path: Path, records: list[dict]) -> None:
+    records = sorted(records, key=lambda r: (r.get("items") or 0, r.get("db") or ""))
+    path.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--size", action="append", type=float, help="ledger size(s); default 1e4 and 1e5")
@@ -91,6 +104,11 @@ def main(argv: list[str] | None = None) -> int:
     dbs = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
+    out = Path(args.out)
+    # Runs of other sizes or databases (e.g. `make bench SIZE=1e6` after the default run)
+    # are kept, so docs/benchmarks.md can show every size; what this run measures replaces them.
+    measured = {(db, size) for size in sizes for db in dbs}
+    kept = [r for r in _read(out) if (r.get("db"), r.get("items")) not in measured]
     records: list[dict] = []
     for size in sizes:
         for db in dbs:
@@ -105,13 +123,12 @@ def main(argv: list[str] | None = None) -> int:
                 style=args.style,
             )
             # Written after every run, so a run cut short still leaves what it measured.
-            Path(args.out).write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
-    Path(args.out).write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
-    print(f"{len(records)} records -> {args.out}", file=sys.stderr)
+            _write(out, kept + records)
+    print(f"{len(records)} records (+{len(kept)} kept from earlier runs) -> {out}", file=sys.stderr)
     if not args.no_doc:
         from bench.render import render
 
-        render(Path(args.out), HERE.parent / "docs" / "benchmarks.md")
+        render(out, HERE.parent / "docs" / "benchmarks.md")
     return 0
 
 
