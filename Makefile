@@ -39,7 +39,9 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The bench extra too: a smoke test runs `python -m bench` at the smallest size.
 test: setup
+	$(BIN)/pip install --disable-pip-version-check -q -c requirements.lock -e ".[bench]"
 	bash scripts/test.sh
 
 bench: setup

@@ -40,7 +40,8 @@ psycopg.connect(sys.argv[1], connect_timeout=3).close()
 PY
 then
   banner "tests on PostgreSQL ($PG_URL)"
-  DATABASE_URL="$PG_URL" $BIN/pytest -m "not browser" "$@"
+  # The bench smoke test makes its own SQLite databases: once is enough.
+  DATABASE_URL="$PG_URL" $BIN/pytest -m "not browser" --deselect tests/test_bench_smoke.py "$@"
 else
   loud_skip "PostgreSQL tests: cannot connect to $PG_URL (set JIANFU_TEST_PG_URL)"
 fi
