@@ -119,8 +119,7 @@ def load_run(rec) -> None:
             except Exception:  # noqa: BLE001 - not up yet
                 time.sleep(0.2)
         web = {"Cookie": cookie}
-        # Session + CSRF, as the pages call it. A Bearer token alone gets 403 "CSRF check Failed" (see
-        # docs/benchmarks.md): django_auth runs first in api_auth and raises instead of passing.
+        # Session + CSRF, as the pages call it while a clerk types.
         csrf = "benchcsrf" + "0" * 23
         api = {"Cookie": f"{cookie}; csrftoken={csrf}", "X-CSRFToken": csrf, "Content-Type": "application/json"}
         api["Referer"] = base + "/"

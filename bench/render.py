@@ -31,6 +31,8 @@ ROWS = (
     ("import_items_per_s", "import + index throughput (items/s)"),
     ("insert_items_per_s", "bulk insert alone (items/s)"),
     ("index_items_per_s", "index rebuild alone (items/s)"),
+    ("save_item_p50_ms", "one item saved and indexed, p50 (ms)"),
+    ("save_item_p99_ms", "one item saved and indexed, p99 (ms)"),
     ("report_year_s", "year statistics (s)"),
     ("server_rss_mb", "server peak RSS (MB)"),
 )

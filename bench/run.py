@@ -273,6 +273,25 @@ def baselines(rec: Recorder, corpus, today: dt.date) -> None:
     rec.add("datasketch_bytes_per_item", ds_bytes / len(pool), "B", note="tracemalloc of the LSH (MinHashes not kept)")
 
 
+def save_time(rec: Recorder, corpus, today: dt.date) -> None:
+    """One item saved through the ledger service and indexed on commit, as the web form does."""
+    from django.db import transaction
+
+    from jianfu.ledger.services import create_item
+    from jianfu.org.models import Unit
+
+    issuer = Unit.objects.filter(kind="department").first()
+    texts = [q for q in corpus.queries if q.group == "unrelated"][:50]
+    times = []
+    for k, q in enumerate(texts):
+        t0 = time.perf_counter()
+        with transaction.atomic():  # the index is written on commit
+            create_item(by=None, kind="document", title=f"{q.title}（{k}）", body=q.body, issuer=issuer, date=today)
+        times.append((time.perf_counter() - t0) * 1000)
+    rec.add("save_item_p50_ms", pct(times, 0.5), "ms", note=f"{len(times)} × create_item + index on commit")
+    rec.add("save_item_p99_ms", pct(times, 0.99), "ms")
+
+
 def report_time(rec: Recorder, today: dt.date) -> None:
     from jianfu.meter.periods import parse_period
     from jianfu.meter.service import period_stats
@@ -328,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     report_time(rec, today)
     if args.baselines:
         baselines(rec, corpus, today)
+    save_time(rec, corpus, today)
     if args.http:
         from bench.http import load_run
 
