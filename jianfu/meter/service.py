@@ -1,13 +1,60 @@
 """The meter's entry point for views, the API and the report command:
-fetch the rows (selectors), apply the office's tariffs, compute (pure stats)."""
+fetch the rows (selectors), apply the office's tariffs, compute (pure stats).
 
-from typing import Any
+`cached_period_stats` keeps a period's figures in Django's default cache, keyed by a
+cheap fingerprint of every table the figures read (`ledger_version`), so repeated
+dashboard requests cost one small query until the ledger changes."""
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import connection
 
 from jianfu.meter.hours import merged_params
 from jianfu.meter.periods import Period
 from jianfu.meter.selectors import load_rows
 from jianfu.meter.stats import Stats, compute
 from jianfu.org.services import get_setting
+
+T = TypeVar("T")
+
+# A backstop only: every write through the services changes the fingerprint at once;
+# this bounds how long a write that bypasses them (raw SQL, a shell) can go unseen.
+CACHE_SECONDS = 300
+
+# (model label, aggregates) read by the fingerprint. Counts catch deletions, MAX(id) catches
+# insertions, the audit trail's MAX(id) catches every service edit (the services write an
+# AuditEvent in the same transaction, including status changes that leave updated_at alone).
+_FINGERPRINT = (
+    ("ledger.Item", ("COUNT(*)", "MAX(id)")),
+    ("org.AuditEvent", ("MAX(id)",)),
+    ("ledger.ItemTarget", ("COUNT(*)", "MAX(id)")),
+    ("ledger.Review", ("COUNT(*)", "MAX(id)")),
+    ("ledger.ReviewFinding", ("COUNT(*)", "MAX(id)")),
+    ("ledger.Decision", ("COUNT(*)", "MAX(id)")),
+    ("org.Unit", ("COUNT(*)", "MAX(id)", "SUM(CASE WHEN is_active THEN 1 ELSE 0 END)")),
+    ("ledger.CoordinationBody", ("COUNT(*)", "MAX(id)", "MAX(changed_on)")),
+    ("ledger.BodyChange", ("COUNT(*)", "MAX(id)")),
+    ("ledger.CatalogField", ("COUNT(*)", "MAX(id)")),
+    ("ledger.Quota", ("COUNT(*)", "MAX(id)", "SUM(quota)")),
+    # Burden reports have random ids and some status changes write no audit row: fingerprint their dates.
+    (
+        "channel.BurdenReport",
+        (
+            "COUNT(*)",
+            "COUNT(resolved_on)",
+            "MAX(resolved_on)",
+            "MAX(received_on)",
+            "MAX(due_on)",
+            "COUNT(found_item_id)",
+            "SUM(CASE WHEN status = 'merged' THEN 1 ELSE 0 END)",
+        ),
+    ),
+)
 
 
 def meter_params() -> dict[str, Any]:
@@ -16,5 +63,44 @@ def meter_params() -> dict[str, Any]:
     return merged_params(overrides if isinstance(overrides, dict) else {})
 
 
+def stats_for(period: Period, params: dict[str, Any], *, keep_members: bool = False) -> Stats:
+    return compute(load_rows(period), params, keep_members=keep_members)
+
+
 def period_stats(period: Period, *, keep_members: bool = False) -> Stats:
-    return compute(load_rows(period), meter_params(), keep_members=keep_members)
+    """The figures of `period`, computed now (no cache)."""
+    return stats_for(period, meter_params(), keep_members=keep_members)
+
+
+def ledger_version() -> tuple:
+    """A fingerprint of everything the figures read, in one statement of indexed aggregates."""
+    parts = []
+    for label, aggregates in _FINGERPRINT:
+        try:
+            model = apps.get_model(label)
+        except LookupError:  # the channel app may not be installed
+            continue
+        table = connection.ops.quote_name(model._meta.db_table)
+        # Table names and aggregates are this module's constants, never user input.
+        parts += [f"(SELECT {agg} FROM {table})" for agg in aggregates]  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        row = cursor.fetchone()
+    return tuple(row)
+
+
+def cached(name: str, period: Period, build: Callable[[dict[str, Any]], T]) -> T:
+    """`build(params)` for `period` through Django's cache, keyed by the ledger version and the tariffs."""
+    params = meter_params()
+    raw = json.dumps([name, period.as_dict(), params, ledger_version()], sort_keys=True, default=str)
+    key = f"jianfu:meter:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    value = cache.get(key)
+    if value is None:
+        value = build(params)
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def cached_period_stats(period: Period) -> Stats:
+    """`period_stats` through the cache (no member lists: those are for drill-downs and Excel)."""
+    return cached("stats", period, lambda params: stats_for(period, params))

@@ -18,7 +18,7 @@ from jianfu.ledger.models import Item
 from jianfu.meter.hours import DEFAULTS
 from jianfu.meter.periods import Period, PeriodError, default_period, describe, parse_period
 from jianfu.meter.selectors import COUNTED_STATUSES, counted_items, monthly_counts
-from jianfu.meter.service import meter_params, period_stats
+from jianfu.meter.service import cached, meter_params, period_stats, stats_for
 from jianfu.org.models import Unit
 from jianfu.reports import dashboard as dash
 from jianfu.reports import writers
@@ -49,10 +49,7 @@ def _period(request: HttpRequest) -> Period:
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require(request)
     period = _period(request)
-    stats = period_stats(period)
-    monthly = monthly_counts(period.end.year)
-    issuer_ids = {row[1] for row in monthly}
-    names = dict(Unit.objects.filter(pk__in=issuer_ids).values_list("id", "name"))
+    stats, monthly, names = cached("dashboard", period, lambda params: _dashboard_data(period, params))
     base = reverse("reports:items")
     try:
         channel_url = reverse("channel:report_list")
@@ -70,6 +67,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "drill": base,
     }
     return render(request, "reports/dashboard.html", context)
+
+
+def _dashboard_data(period: Period, params: dict) -> tuple:
+    """The figures, the monthly trend rows and their issuers' names: what the cache keeps."""
+    monthly = monthly_counts(period.end.year)
+    names = dict(Unit.objects.filter(pk__in={row[1] for row in monthly}).values_list("id", "name"))
+    return stats_for(period, params), monthly, names
 
 
 def _items_for(period: Period, figure: str, which: str, *, by_month: bool = False):
