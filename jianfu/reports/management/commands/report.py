@@ -8,25 +8,27 @@ from django.core.management.base import BaseCommand, CommandError
 
 from jianfu.meter.periods import PeriodError, parse_period
 from jianfu.meter.service import period_stats
+from jianfu.progress import progress_bar
 from jianfu.reports import writers
 from jianfu.reports.charts import FontMissingError
 
 FORMATS = ("docx", "xlsx", "json")
+STAGE = "生成统计报告"
 
 
 @contextmanager
 def _progress(enabled: bool, total: int):
-    """A rich progress bar on a terminal; silent otherwise (spec/cli.md)."""
-    if not enabled:
-        yield lambda _label: None
-        return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    """step(label): one step of the report on the shared progress bar (silent off a terminal)."""
+    with progress_bar(enabled, stream=sys.stderr) as update:
+        if update is None:
+            yield lambda _label: None
+            return
+        done = 0
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), transient=True) as bar:
-        task = bar.add_task("统计报告", total=total)
-
-        def step(label: str) -> None:
-            bar.update(task, advance=1, description=label)
+        def step(_label: str) -> None:
+            nonlocal done
+            done += 1
+            update(STAGE, done, max(total, done))  # an Excel file has a step per sheet group
 
         yield step
 
