@@ -157,6 +157,24 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache shared by every gunicorn worker (API rate counters, cached statistics)
+# with no extra server: pickled files under DATA_DIR/cache, written atomically
+# (temporary file + rename). Not the database: on SQLite every API call would then
+# write, and wait behind a long import for the write lock. Several application
+# servers would need a shared cache instead (docs/security.md). Tests keep a fast
+# per-process cache (api/tests/test_shared_cache.py tests the shared one).
+JIANFU_SHARED_CACHE = {
+    "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    "LOCATION": str(env_path("JIANFU_CACHE_DIR", DATA_DIR / "cache")),
+    # Each set lists the directory to decide on culling: keep the bound modest.
+    "OPTIONS": {"MAX_ENTRIES": 2000, "CULL_FREQUENCY": 4},
+}
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"} if TESTING else JIANFU_SHARED_CACHE
+    )
+}
+
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 # A session ends 8 hours after login or when the browser closes, whichever comes first
 # (not renewed per request: that would write the session row on every page view).
