@@ -169,11 +169,7 @@ JIANFU_SHARED_CACHE = {
     # Each set lists the directory to decide on culling: keep the bound modest.
     "OPTIONS": {"MAX_ENTRIES": 2000, "CULL_FREQUENCY": 4},
 }
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"} if TESTING else JIANFU_SHARED_CACHE
-    )
-}
+CACHES = {"default": ({"BACKEND": "django.core.cache.backends.locmem.LocMemCache"} if TESTING else JIANFU_SHARED_CACHE)}
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 # A session ends 8 hours after login or when the browser closes, whichever comes first
