@@ -7,6 +7,7 @@ selectors as the pages.
 from ninja import NinjaAPI
 
 from jianfu.api import ratelimit
+from jianfu.ledger.lifecycle import LifecycleError
 
 api = NinjaAPI(
     title="减负通 API",
@@ -16,6 +17,13 @@ api = NinjaAPI(
 )
 
 ratelimit.install(api)  # before the routers: every endpoint inherits the rate limits
+
+
+@api.exception_handler(LifecycleError)
+def lifecycle_conflict(request, exc: LifecycleError):
+    """A step the item's state does not allow now (already decided, no longer a draft…)."""
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
 
 # Routers are registered here, one line each:
 # api.add_router("/v1/", "jianfu.api.review.router")

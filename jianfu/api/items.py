@@ -11,7 +11,6 @@ from ninja import Router, Schema, Status
 from jianfu.api.auth import api_auth
 from jianfu.ledger import services
 from jianfu.ledger.choices import DecisionAction
-from jianfu.ledger.lifecycle import LifecycleError
 from jianfu.ledger.models import Item
 from jianfu.org import permissions as perms
 from jianfu.org.models import Unit
@@ -113,12 +112,16 @@ def _form_errors(form: ItemForm) -> dict:
     return {"detail": f"数据有误：{text}", "errors": errors}
 
 
-def _get(request, pk: int) -> Item | Status:
+def _get(request, pk: int, may=None, refusal: str = "") -> Item | Status:
+    """The item if the caller may see it and, when `may` is given, `may(user, item)`
+    allows the action; else the 404/403 answer (`refusal` says who may act)."""
     item = Item.objects.select_related("issuer", "latest_review").filter(pk=pk).first()
     if item is None:
         return Status(404, {"detail": f"没有编号为 {pk} 的事项。"})
     if not perms.can_view_item(request.auth, item):
         return Status(403, {"detail": "您没有权限查看此事项。"})
+    if may is not None and not may(request.auth, item):
+        return Status(403, {"detail": refusal})
     return item
 
 
@@ -178,11 +181,9 @@ def create_item(request: HttpRequest):
 
 @router.patch("/items/{pk}", auth=api_auth, response={200: dict, **ERRORS}, summary="修改草稿或被退回的事项")
 def update_item(request: HttpRequest, pk: int):
-    item = _get(request, pk)
+    item = _get(request, pk, perms.can_edit_item, "只有本部门经办人可以修改草稿或被退回的事项。")
     if isinstance(item, Status):
         return item
-    if not perms.can_edit_item(request.auth, item):
-        return Status(403, {"detail": "只有本部门经办人可以修改草稿或被退回的事项。"})
     data = _payload(request)
     if isinstance(data, Status):
         return data
@@ -197,53 +198,35 @@ def update_item(request: HttpRequest, pk: int):
     form = ItemForm(form_data, issuer=item.issuer)
     if not form.is_valid():
         return Status(422, _form_errors(form))
-    try:
-        item = services.update_item(item=item, by=request.auth, targets=form.target_units(), **form.service_fields())
-    except LifecycleError as exc:
-        return Status(409, {"detail": str(exc)})
+    item = services.update_item(item=item, by=request.auth, targets=form.target_units(), **form.service_fields())
     return Status(200, item_json(item, full=True))
 
 
 @router.delete("/items/{pk}", auth=api_auth, response={200: dict, **ERRORS}, summary="删除草稿")
 def delete_item(request: HttpRequest, pk: int):
-    item = _get(request, pk)
+    item = _get(request, pk, perms.can_delete_item, "只有本部门经办人可以删除草稿。")
     if isinstance(item, Status):
         return item
-    if not perms.can_delete_item(request.auth, item):
-        return Status(403, {"detail": "只有本部门经办人可以删除草稿。"})
-    try:
-        services.delete_item(item=item, by=request.auth)
-    except LifecycleError as exc:
-        return Status(409, {"detail": str(exc)})
+    services.delete_item(item=item, by=request.auth)
     return Status(200, {"deleted": pk})
 
 
 @router.post("/items/{pk}/submit", auth=api_auth, response={200: dict, **ERRORS}, summary="提交审核")
 def submit_item(request: HttpRequest, pk: int):
-    item = _get(request, pk)
+    item = _get(request, pk, perms.can_submit_item, "只有本部门经办人可以提交此事项。")
     if isinstance(item, Status):
         return item
-    if not perms.can_submit_item(request.auth, item):
-        return Status(403, {"detail": "只有本部门经办人可以提交此事项。"})
-    try:
-        item = services.submit_item(item=item, by=request.auth)
-    except LifecycleError as exc:
-        return Status(409, {"detail": str(exc)})
+    item = services.submit_item(item=item, by=request.auth)
     notify.after_submit(item)
     return Status(200, item_json(item, full=True))
 
 
 @router.post("/items/{pk}/sign-off", auth=api_auth, response={200: dict, **ERRORS}, summary="部门负责人签批")
 def sign_off(request: HttpRequest, pk: int):
-    item = _get(request, pk)
+    item = _get(request, pk, perms.can_sign_off, "只有本部门负责人可以签批草稿。")
     if isinstance(item, Status):
         return item
-    if not perms.can_sign_off(request.auth, item):
-        return Status(403, {"detail": "只有本部门负责人可以签批草稿。"})
-    try:
-        item = services.sign_off(item=item, by=request.auth)
-    except LifecycleError as exc:
-        return Status(409, {"detail": str(exc)})
+    item = services.sign_off(item=item, by=request.auth)
     return Status(200, item_json(item, full=True))
 
 
@@ -267,17 +250,14 @@ def _decide(request, pk: int, payload: DecideIn):
         target = Item.objects.filter(pk=payload.merge_into or 0).first()
         if target is None:
             return Status(422, {"detail": f"合并目标事项“{payload.merge_into}”不存在。"})
-    try:
-        item = services.decide(
-            item=item,
-            decision=payload.decision,
-            by=request.auth,
-            comment=payload.comment,
-            merge_into=target,
-            expected_status=payload.expected_status,
-        )
-    except LifecycleError as exc:
-        return Status(409, {"detail": str(exc)})
+    item = services.decide(
+        item=item,
+        decision=payload.decision,
+        by=request.auth,
+        comment=payload.comment,
+        merge_into=target,
+        expected_status=payload.expected_status,
+    )
     notify.after_decision(item)
     return Status(200, item_json(item, full=True))
 
@@ -316,19 +296,14 @@ class IssueIn(Schema):
 def issue(request: HttpRequest, pk: int, payload: IssueIn):
     import datetime as dt
 
-    item = _get(request, pk)
+    item = _get(request, pk, perms.can_issue_item, "只有本部门经办人可以登记已批准事项的发布。")
     if isinstance(item, Status):
         return item
-    if not perms.can_issue_item(request.auth, item):
-        return Status(403, {"detail": "只有本部门经办人可以登记已批准事项的发布。"})
     issued_on = None
     if payload.issued_on:
         try:
             issued_on = dt.date.fromisoformat(payload.issued_on)
         except ValueError:
             return Status(422, {"detail": f"issued_on（发布日期）“{payload.issued_on}”不是有效日期，如 2025-11-20。"})
-    try:
-        item = services.issue_item(item=item, by=request.auth, issued_on=issued_on, number=payload.number)
-    except LifecycleError as exc:
-        return Status(409, {"detail": str(exc)})
+    item = services.issue_item(item=item, by=request.auth, issued_on=issued_on, number=payload.number)
     return Status(200, item_json(item, full=True))
