@@ -107,12 +107,7 @@ def _burden_q(period: Period, previous: Period, prefix: str = "") -> Q:
     return dated | running
 
 
-def load_rows(period: Period, previous: Period | None = None) -> LedgerRows:
-    previous = previous or period.year_earlier()
-    rows = LedgerRows(period=period, previous=previous)
-    both = (period, previous)
-
-    rows.units = list(Unit.objects.values_list("id", "name", "kind", "parent_id", "is_active"))
+def _load_items(rows: LedgerRows, period: Period, previous: Period) -> None:
     rows.items = list(counted_items().filter(_burden_q(period, previous)).values_list(*ITEM_FIELDS))
     rows.targets = list(
         ItemTarget.objects.filter(
@@ -134,6 +129,18 @@ def load_rows(period: Period, previous: Period | None = None) -> LedgerRows:
         .filter(_burden_q(period, previous, "item__"))
         .values_list("item_id", "code")
     )
+
+
+def load_rows(period: Period, previous: Period | None = None, *, items: bool = True) -> LedgerRows:
+    """items=False leaves out the counted items, their targets and findings (the figures
+    `jianfu.meter.aggregate` computes in the database instead)."""
+    previous = previous or period.year_earlier()
+    rows = LedgerRows(period=period, previous=previous)
+    both = (period, previous)
+
+    rows.units = list(Unit.objects.values_list("id", "name", "kind", "parent_id", "is_active"))
+    if items:
+        _load_items(rows, period, previous)
     district_item = {"item__is_upper_level": False, "item__issuer__kind__in": ISSUER_KINDS}
     rows.reviews = [
         (rid, item_id, _local_date(at), verdict, kind)

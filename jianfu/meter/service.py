@@ -14,6 +14,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db import connection
 
+from jianfu.meter.aggregate import aggregate_stats
 from jianfu.meter.hours import merged_params
 from jianfu.meter.periods import Period
 from jianfu.meter.selectors import load_rows
@@ -64,7 +65,11 @@ def meter_params() -> dict[str, Any]:
 
 
 def stats_for(period: Period, params: dict[str, Any], *, keep_members: bool = False) -> Stats:
-    return compute(load_rows(period), params, keep_members=keep_members)
+    """Member lists (drill-downs, Excel) need every item in Python; the figures alone are
+    aggregated in the database."""
+    if keep_members:
+        return compute(load_rows(period), params, keep_members=True)
+    return aggregate_stats(period, params)
 
 
 def period_stats(period: Period, *, keep_members: bool = False) -> Stats:

@@ -215,6 +215,23 @@ def _burden(rows: LedgerRows, tree: UnitTree, params: dict[str, Any], codes_by_i
     return result
 
 
+def burden_unit_rows(tree: UnitTree, burden: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every grassroots unit's hours (and any other unit that bore some), the most burdened first."""
+    hours_cur, hours_prev = burden[CUR]["unit"], burden[PREV]["unit"]
+    return [
+        {
+            "unit_id": u,
+            "name": tree.name[u],
+            "kind": tree.kind[u],
+            "current": round(hours_cur.get(u, 0.0), 1),
+            "previous": round(hours_prev.get(u, 0.0), 1),
+            "change_pct": change_pct(round(hours_cur.get(u, 0.0), 1), round(hours_prev.get(u, 0.0), 1)),
+            "by_kind": {k: round(v, 1) for k, v in sorted(burden[CUR]["unit_kind"][u].items())},
+        }
+        for u in sorted(set(hours_cur) | set(tree.all_grassroots), key=lambda u: (-hours_cur.get(u, 0.0), u))
+    ]
+
+
 # --------------------------------------------------------------------------- bodies
 
 
@@ -259,18 +276,24 @@ def _app_live(row: tuple, day: dt.date) -> bool:
     return row[COL["status"]] == "issued"
 
 
+def shared_field_names(catalog: list[tuple]) -> set[str]:
+    """The shared catalog's field names and their synonyms."""
+    names: set[str] = set()
+    for name, synonyms in catalog:
+        names.add(name.strip())
+        for syn in (synonyms or "").replace("；", ";").replace("、", ";").split(";"):
+            if syn.strip():
+                names.add(syn.strip())
+    return names
+
+
 def compute(rows: LedgerRows, params: dict[str, Any], *, keep_members: bool = False) -> Stats:
     tree = UnitTree(rows.units)
     codes_acc: dict[int, set[str]] = defaultdict(set)
     for item_id, code in rows.latest_findings:
         codes_acc[item_id].add(code)
     codes_by_item = {k: frozenset(v) for k, v in codes_acc.items()}
-    catalog_names: set[str] = set()
-    for name, synonyms in rows.catalog:
-        catalog_names.add(name.strip())
-        for syn in (synonyms or "").replace("；", ";").replace("、", ";").split(";"):
-            if syn.strip():
-                catalog_names.add(syn.strip())
+    catalog_names = shared_field_names(rows.catalog)
 
     windows = {CUR: rows.period, PREV: rows.previous}
     members: dict[str, dict[str, list[int]]] = defaultdict(lambda: {CUR: [], PREV: []})
@@ -435,19 +458,7 @@ def compute(rows: LedgerRows, params: dict[str, Any], *, keep_members: bool = Fa
         figures[key] = triple(values[key][CUR], values[key][PREV])
 
     # details: what the report's problems section and the dashboard show
-    hours_cur, hours_prev = burden[CUR]["unit"], burden[PREV]["unit"]
-    unit_rows = [
-        {
-            "unit_id": u,
-            "name": tree.name[u],
-            "kind": tree.kind[u],
-            "current": round(hours_cur.get(u, 0.0), 1),
-            "previous": round(hours_prev.get(u, 0.0), 1),
-            "change_pct": change_pct(round(hours_cur.get(u, 0.0), 1), round(hours_prev.get(u, 0.0), 1)),
-            "by_kind": {k: round(v, 1) for k, v in sorted(burden[CUR]["unit_kind"][u].items())},
-        }
-        for u in sorted(set(hours_cur) | set(tree.all_grassroots), key=lambda u: (-hours_cur.get(u, 0.0), u))
-    ]
+    unit_rows = burden_unit_rows(tree, burden)
     cur_items = burden[CUR]["item"]
     video_hints = sorted(
         (
