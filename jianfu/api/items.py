@@ -112,6 +112,25 @@ def _form_errors(form: ItemForm) -> dict:
     return {"detail": f"数据有误：{text}", "errors": errors}
 
 
+def _valid_form(request, issuer: Unit, base: dict[str, Any] | None = None) -> ItemForm | Status:
+    """The JSON body as a valid ItemForm, or the 422 answer. For an update, `base` holds
+    the stored values the body changes, and a field the form does not know is refused."""
+    data = _payload(request)
+    if isinstance(data, Status):
+        return data
+    if base is not None:
+        unknown = set(data) - set(COMMON_FIELDS) - set(ALL_KIND_FIELDS)
+        if unknown:
+            return Status(422, {"detail": f"未知字段：{'、'.join(sorted(unknown))}"})
+    form_data = _form_data(data, base)
+    if isinstance(form_data, Status):
+        return form_data
+    form = ItemForm(form_data, issuer=issuer)
+    if not form.is_valid():
+        return Status(422, _form_errors(form))
+    return form
+
+
 def _get(request, pk: int, may=None, refusal: str = "") -> Item | Status:
     """The item if the caller may see it and, when `may` is given, `may(user, item)`
     allows the action; else the 404/403 answer (`refusal` says who may act)."""
@@ -165,16 +184,10 @@ def create_item(request: HttpRequest):
     user = request.auth
     if not perms.can_create_item(user):
         return Status(403, {"detail": "只有部门经办人（或可写令牌）可以新建事项。"})
-    data = _payload(request)
-    if isinstance(data, Status):
-        return data
-    form_data = _form_data(data)
-    if isinstance(form_data, Status):
-        return form_data
     issuer = Unit.objects.get(pk=perms.creatable_issuer_id(user))
-    form = ItemForm(form_data, issuer=issuer)
-    if not form.is_valid():
-        return Status(422, _form_errors(form))
+    form = _valid_form(request, issuer)
+    if isinstance(form, Status):
+        return form
     item = services.create_item(by=user, issuer=issuer, targets=form.target_units(), **form.service_fields())
     return Status(201, item_json(item, full=True))
 
@@ -184,20 +197,11 @@ def update_item(request: HttpRequest, pk: int):
     item = _get(request, pk, perms.can_edit_item, "只有本部门经办人可以修改草稿或被退回的事项。")
     if isinstance(item, Status):
         return item
-    data = _payload(request)
-    if isinstance(data, Status):
-        return data
     base = initial_from_item(item)
     base["targets"] = [link.unit.name for link in item.target_links.select_related("unit")]
-    unknown = set(data) - set(COMMON_FIELDS) - set(ALL_KIND_FIELDS)
-    if unknown:
-        return Status(422, {"detail": f"未知字段：{'、'.join(sorted(unknown))}"})
-    form_data = _form_data(data, base)
-    if isinstance(form_data, Status):
-        return form_data
-    form = ItemForm(form_data, issuer=item.issuer)
-    if not form.is_valid():
-        return Status(422, _form_errors(form))
+    form = _valid_form(request, item.issuer, base)
+    if isinstance(form, Status):
+        return form
     item = services.update_item(item=item, by=request.auth, targets=form.target_units(), **form.service_fields())
     return Status(200, item_json(item, full=True))
 

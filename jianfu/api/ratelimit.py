@@ -8,9 +8,11 @@ Rates come from `settings.JIANFU_API_RATES` (e.g. {"token": "600/min"}); a missi
 category is unlimited. Tests run unlimited unless a test sets the rates, so suites
 that call the API many times a minute as one persona are not throttled by accident.
 
-Counters live in Django's cache: per process with the default local-memory cache,
-so N gunicorn workers allow up to N× the rate; configure a shared cache to make the
-limit exact across workers and servers.
+Counters live in Django's default cache, which settings make shared by every worker
+(files under DATA_DIR/cache). Each check reads the caller's recent request times and
+writes them back: two workers answering the same caller in the same instant may both
+count from the same history, so a burst can overshoot by up to one request per
+concurrent worker — never by a multiple of the rate.
 """
 
 import hashlib
