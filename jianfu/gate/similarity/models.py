@@ -16,9 +16,9 @@ from django.db import models
 
 
 class Signature(models.Model):
-    """Per item: its MinHash signature (to find and delete its band rows and to
-    estimate Jaccard against a draft) and a digest of what was indexed, so a
-    status change re-indexes nothing."""
+    """Per item: its posting keys (`sig`, little-endian int32: to find and delete
+    its band rows, and their count to estimate the share in common with a
+    draft) and a digest of what was indexed, so a status change re-indexes nothing."""
 
     item_id = models.IntegerField(primary_key=True)
     digest = models.BigIntegerField()
@@ -32,8 +32,8 @@ class Signature(models.Model):
 
 
 class Band(models.Model):
-    """LSH band rows: (bucket, item). A draft's 32 buckets find every item that
-    agrees with it on all rows of at least one band."""
+    """Posting rows: (posting key, item). The items sharing most of a draft's
+    posting keys are the candidates for NEAR_DUPLICATE (text.posting_keys)."""
 
     pk = models.CompositePrimaryKey("bucket", "item_id")
     bucket = models.IntegerField()
@@ -76,9 +76,11 @@ class FieldName(models.Model):
 
 class StopGram(models.Model):
     """Grams so common in the ledger that they identify nothing (measured by
-    `jianfu reindex`); ignored by every signature."""
+    `jianfu reindex`; ignored everywhere), or, `common`, too frequent to be
+    posting keys (still compared when verifying)."""
 
     gram = models.BigIntegerField(primary_key=True)
+    common = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = "高频停用片段"

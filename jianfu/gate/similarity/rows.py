@@ -35,8 +35,8 @@ def field_names(fields: Iterable) -> list[str]:
 class ItemRows:
     item_id: int
     digest: int
-    sig: bytes  # the stored form of the MinHash signature
-    buckets: list[int]
+    sig: bytes  # text.stored_bytes: posting keys and the quarter sample
+    buckets: list[int]  # the posting keys as signed 32-bit band rows
     upper: list[int]  # sampled grams, only for upper-level documents
     fields: list[str]  # only for data requests
 
@@ -48,32 +48,33 @@ def _digest(text: str, is_upper: bool, fields: Sequence[str], fingerprint: int) 
     return int.from_bytes(h.digest(), "big", signed=True)
 
 
-def rows_for(row: tuple, stop: np.ndarray, fingerprint: int, *, known_digest: int | None = None) -> ItemRows | None:
-    """Index rows for one ledger row (id, kind, title, body, is_upper_level, fields);
-    None when `known_digest` shows nothing that matters has changed."""
+def rows_for(
+    row: tuple, grams: tuple[np.ndarray, np.ndarray], fingerprint: int, *, known_digest: int | None = None
+) -> ItemRows | None:
+    """Index rows for one ledger row (id, kind, title, body, is_upper_level, fields)
+    with `grams` = (stop keys, common keys); None when `known_digest` shows nothing that matters has changed."""
     item_id, kind, title, body, is_upper, fields = row
     text = T.item_text(title, body)
     names = field_names(fields) if kind == "data_request" and isinstance(fields, list) else []
     digest = _digest(text, is_upper, names, fingerprint)
     if known_digest is not None and digest == known_digest:
         return None
-    analysis = T.analyse(text, stop)
+    analysis = T.analyse(text, *grams)
     return ItemRows(
         item_id=item_id,
         digest=digest,
-        sig=T.signature_bytes(analysis.sig),
-        # set(): two bands hashing to one 32-bit bucket must not collide on the key
-        buckets=sorted(set(T.band_keys(analysis.sig))),
+        sig=T.stored_bytes(analysis),
+        buckets=analysis.posts.view(np.int32).tolist(),
         upper=sorted(set(T.upper_samples(analysis.hashes))) if is_upper else [],
         fields=names,
     )
 
 
 def rows_for_batch(
-    rows: list[tuple], stop: np.ndarray, fingerprint: int, known: dict[int, int] | None = None
+    rows: list[tuple], grams: tuple[np.ndarray, np.ndarray], fingerprint: int, known: dict[int, int] | None = None
 ) -> list[ItemRows]:
     """rows_for over a batch (the unit of work an index worker receives);
     `known` maps item ids to their stored digests (unchanged items are skipped)."""
     known = known or {}
-    computed = (rows_for(row, stop, fingerprint, known_digest=known.get(row[0])) for row in rows)
+    computed = (rows_for(row, grams, fingerprint, known_digest=known.get(row[0])) for row in rows)
     return [r for r in computed if r is not None]

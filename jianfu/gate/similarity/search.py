@@ -4,10 +4,11 @@
     find_upper_containment(text, ...)  COPIES_UPPER_DOC      share ≥ 0.7
     find_field_overlap(fields, ...)    DATA_REQUEST_OVERLAP  overlap ≥ 0.5
 
-Each is a bounded number of indexed lookups: band buckets (or gram samples,
+Each is a bounded number of indexed lookups: posting keys (or gram samples,
 or field names) → candidate ids joined to the live ledger for status, date and
-kind → a Jaccard estimate from the stored signatures → exact verification on
-at most a few candidate texts. Nothing scans the ledger.
+kind → the share in common estimated from the posting hits → exact
+verification on at most a few candidate texts (find_similar only). Nothing
+scans the ledger.
 
 `text` is what the ledger indexes for an item: `item_text(title, body)`.
 """
@@ -25,10 +26,23 @@ from jianfu.gate.similarity.rows import normalise_field
 from jianfu.gate.similarity.text import item_text  # noqa: F401  (re-exported for the gate)
 
 LIVE = ("approved", "issued")
-CANDIDATES = 200  # band-hit candidates considered, most hits first
-ESTIMATE_MARGIN = 0.1  # ≈ 2.5 standard deviations of a 192-permutation estimate
+CANDIDATES = 200  # items with most posting hits whose signatures are read (live or not)
+# The share estimated from the stored quarter samples (~60 hashes for a notice
+# of 1,500 字 on a template-heavy ledger, sd ≤ 0.065); candidates within this
+# margin below the share `min_similarity` needs are verified, at most
+# `limit + VERIFY` of them, best estimate first.
+ESTIMATE_MARGIN = 0.12
+VERIFY = 2
 UPPER_CANDIDATES = 20
-POSTINGS_LIMIT = 2000  # items read from a posting table per query, most hits first
+# A draft with fewer sampled grams than this is checked against the upper
+# documents' texts; above it the sampled share is the answer (sd ≤ 0.08).
+UPPER_EXACT_BELOW = 40
+POSTINGS_LIMIT = 2000
+# A draft with at least 2 × QUERY_MIN lookup keys considers only items hit by
+# MIN_HITS of them: a source keeps about half of its keys in a 40%-rewritten
+# copy (≥ 4 of its ≥ 8), while most unrelated items share one.
+MIN_HITS = 2
+QUERY_MIN = T.QUERY_MIN  # items read from a posting table per query, most hits first
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +67,13 @@ _recent: dict[tuple[str, int], T.Analysis] = {}
 _RECENT_MAX = 16
 
 
-def _analysis(text: str, fingerprint: int, stop: np.ndarray) -> T.Analysis:
+def _analysis(text: str, fingerprint: int, stop: np.ndarray, common: np.ndarray) -> T.Analysis:
     """The gate asks about one draft several times (every kind, the meetings of
     the week, upper documents): hash it once. Keyed by the stop-set fingerprint."""
     key = (text, fingerprint)
     found = _recent.get(key)
     if found is None:
-        found = T.analyse(text, stop)
+        found = T.analyse(text, stop, common)
         if len(_recent) >= _RECENT_MAX:
             try:
                 _recent.pop(next(iter(_recent)))
@@ -70,14 +84,8 @@ def _analysis(text: str, fingerprint: int, stop: np.ndarray) -> T.Analysis:
 
 
 def analyse(text: str) -> T.Analysis:
-    """Shingles, hashes and signature of a text with the index's current stop grams."""
-    fingerprint, stop = store.stop_keys(fresh=False)
-    return _analysis(text or "", fingerprint, stop)
-
-
-def signature(text: str) -> np.ndarray:
-    """MinHash signature of a text with the index's current stop grams."""
-    return analyse(text).sig
+    """Topical grams, hashes and posting keys of a text with the index's current stop grams."""
+    return _analysis(text or "", *store.stop_keys(fresh=False))
 
 
 def _item_table() -> str:
@@ -96,36 +104,36 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _ranked(
-    table: str, column: str, keys: list, where: list[str], params: list, limit: int, *, with_signature: bool = False
-) -> list[tuple[int, int, bytes | None]]:
-    """(item_id, postings hit, stored signature or None) of the items with most
-    postings among `keys` whose live ledger row passes `where`, most hits first.
+def _ranked(table: str, column: str, keys: list, where: list[str], params: list, limit: int) -> list[tuple[int, int]]:
+    """(item_id, postings hit) of the items with most postings among `keys`
+    whose live ledger row passes `where`, most hits first.
 
-    Two queries, each driven by primary keys whatever the planner believes
-    about the tables (as one join, PostgreSQL without fresh statistics hashed
-    every live item of the ledger): the postings, then the ledger rows (and
-    signatures) of those ids."""
-    rows = _fetch(
-        f"SELECT item_id, COUNT(*) FROM {table} WHERE {column} IN ({_marks(keys)}) "  # noqa: S608
-        f"GROUP BY item_id ORDER BY COUNT(*) DESC, item_id LIMIT {POSTINGS_LIMIT}",
-        list(keys),
+    One query: the postings grouped by item, cut to the POSTINGS_LIMIT items
+    with most hits in a subquery (so the planner knows it joins at most that
+    many rows: as a plain join, PostgreSQL without fresh statistics hashed
+    every live item of the ledger), then their ledger rows by primary key."""
+    sql = (
+        f"SELECT p.item_id, p.hits FROM ("  # noqa: S608
+        f"SELECT item_id, COUNT(*) AS hits FROM {table} WHERE {column} IN ({_marks(keys)}) "
+        f"GROUP BY item_id ORDER BY hits DESC, item_id LIMIT {POSTINGS_LIMIT}) p "
+        f"JOIN {_item_table()} i ON i.id = p.item_id "
+        f"WHERE {' AND '.join(where) or 'TRUE'} ORDER BY p.hits DESC, p.item_id LIMIT {int(limit)}"
     )
-    if not rows:
-        return []
-    ids = [r[0] for r in rows]
-    conditions = [f"i.id IN ({_marks(ids)})", *where]
-    if with_signature:
-        conditions.append(f"s.item_id IN ({_marks(ids)})")
-        sql = (
-            f"SELECT i.id, s.sig FROM {_item_table()} i JOIN similarity_signature s ON s.item_id = i.id "  # noqa: S608
-            f"WHERE {' AND '.join(conditions)}"
-        )
-        live = dict(_fetch(sql, [*ids, *params, *ids]))
-    else:
-        sql = f"SELECT i.id, NULL FROM {_item_table()} i WHERE {' AND '.join(conditions)}"  # noqa: S608
-        live = dict(_fetch(sql, [*ids, *params]))
-    return [(item_id, hits, live[item_id]) for item_id, hits in rows if item_id in live][:limit]
+    return _fetch(sql, [*keys, *params])
+
+
+def _candidates(keys: list[int], min_hits: int) -> list[tuple[int, bytes]]:
+    """(item_id, stored signature) of the CANDIDATES items with most band rows
+    among `keys` (at least `min_hits`), whatever their ledger row says: the
+    ledger's rows are wide (the body), so they are read only for the few
+    candidates the signatures leave."""
+    sql = (
+        "SELECT p.item_id, s.sig FROM ("  # noqa: S608
+        f"SELECT item_id, COUNT(*) AS hits FROM similarity_band WHERE bucket IN ({_marks(keys)}) "
+        f"GROUP BY item_id HAVING COUNT(*) >= {int(min_hits)} ORDER BY hits DESC, item_id LIMIT {CANDIDATES}) p "
+        "JOIN similarity_signature s ON s.item_id = p.item_id"
+    )
+    return _fetch(sql, keys)
 
 
 def _texts(ids: Iterable[int]) -> dict[int, tuple]:
@@ -154,56 +162,58 @@ def find_similar(
     `similarity` is calibrated (text.calibrate): ≥ 0.6 means a near-duplicate
     worth merging. Upper-level documents are left out unless `include_upper`
     (copying them is find_upper_containment's business)."""
-    fingerprint, stop = store.stop_keys(fresh=False)
-    draft = _analysis(text or "", fingerprint, stop)
-    buckets = sorted(set(T.band_keys(draft.sig)))
+    draft = analyse(text)
+    posts = draft.lookup.view(np.int32).tolist()
     statuses = list(statuses or ())
-    if not buckets or not statuses or limit <= 0:
+    if not posts or not statuses or limit <= 0:
         return []
-    where = [f"i.status IN ({_marks(statuses)})"]
-    params: list = [*statuses]
-    if not include_upper:
-        where.append("i.is_upper_level = %s")
-        params.append(False)
-    if since is not None:
-        where.append("i.date >= %s")
-        params.append(since)
-    if until is not None:
-        where.append("i.date <= %s")
-        params.append(until)
-    if kinds is not None:
-        kinds = list(kinds)
-        if not kinds:
-            return []
-        where.append(f"i.kind IN ({_marks(kinds)})")
-        params.extend(kinds)
-    exclude = sorted({int(i) for i in exclude_ids})
-    if exclude:
-        where.append(f"i.id NOT IN ({_marks(exclude)})")
-        params.extend(exclude)
-    candidates = _ranked("similarity_band", "bucket", buckets, where, params, CANDIDATES, with_signature=True)
+    kinds = None if kinds is None else list(kinds)
+    if kinds == []:
+        return []
+    candidates = _candidates(posts, MIN_HITS if len(posts) >= 2 * QUERY_MIN else 1)
     if not candidates:
         return []
 
-    # Cheap filter: Jaccard estimated from the stored signatures (read with the candidates).
-    # (A signature of another length comes from an older build: skip it until `jianfu reindex`.)
-    sigs = {item_id: bytes(sig) for item_id, _hits, sig in candidates if len(sig) == T.NUM_PERM * 4}
-    ids = [item_id for item_id, _hits, _sig in candidates if item_id in sigs]
-    if not ids:
-        return []
-    matrix = np.stack([T.signature_from_bytes(sigs[i]) for i in ids])
-    estimates = T.jaccard_to_dice(T.estimated_jaccard(draft.sig, matrix))
-    scored = sorted(
-        ((T.calibrate(float(e)), i) for e, i in zip(estimates, ids, strict=True)),
+    # Cheap filter: the share in common estimated from the stored quarter
+    # samples (read with the candidates; one vectorised pass). Unrelated items
+    # that share a few posting keys stop here; copies go on, their source first.
+    samples = [T.sample_from_bytes(sig) for _id, sig in candidates]
+    sizes = np.array([x.size for x in samples])
+    owner = np.repeat(np.arange(len(samples)), sizes)
+    found = np.isin(np.concatenate(samples), draft.sample)
+    common = np.bincount(owner[found], minlength=len(candidates))
+    floor = T.share_for(min_similarity) - ESTIMATE_MARGIN
+    estimated = sorted(
+        (
+            (T.overlap(int(n), draft.sample.size, int(size)), item_id)
+            for n, size, (item_id, _sig) in zip(common, sizes, candidates, strict=True)
+        ),
         key=lambda p: (-p[0], p[1]),
     )
-    keep = [i for s, i in scored if s >= min_similarity - ESTIMATE_MARGIN][: limit + 10]
+    hopeful = [i for e, i in estimated if e >= floor]
+    if not hopeful:
+        return []
 
-    # Exact verification on the few survivors: their 3-gram sets, one query.
+    # The ledger's filters on those few, then exact verification of the best
+    # `limit + VERIFY` still standing: their topical gram sets, one query.
+    from jianfu.ledger.models import Item
+
+    live = Item.objects.filter(pk__in=hopeful, status__in=statuses)
+    if not include_upper:
+        live = live.filter(is_upper_level=False)
+    if since is not None:
+        live = live.filter(date__gte=since)
+    if until is not None:
+        live = live.filter(date__lte=until)
+    if kinds is not None:
+        live = live.filter(kind__in=kinds)
+    exclude = {int(i) for i in exclude_ids}
+    passing = set(live.order_by().values_list("id", flat=True)) - exclude
+    keep = [i for i in hopeful if i in passing][: limit + VERIFY]
+    stop = store.stop_keys(fresh=False)[1]
     matches = []
     for item_id, kind, title, body, date, issuer_id in _texts(keep).values():
-        share = T.dice(draft.keys, T.shingles(item_text(title, body), stop))
-        similarity = T.calibrate(share)
+        similarity = T.calibrate(T.share(draft.keys, T.shingles(item_text(title, body), stop)))
         if similarity >= min_similarity:
             matches.append(Match(item_id, kind, title, similarity, date, issuer_id))
     matches.sort(key=lambda m: (-m.similarity, m.id))
@@ -213,22 +223,39 @@ def find_similar(
 def find_upper_containment(text: str, *, limit: int = 5, min_share: float = 0.3) -> list[Match]:
     """Registered upper-level documents that contain the draft, by the share of the
     draft's content found in each (≥ 0.7: "以文件落实文件"), largest first."""
-    fingerprint, stop = store.stop_keys(fresh=False)
-    draft = _analysis(text or "", fingerprint, stop)
+    draft = analyse(text)
     samples = sorted(set(T.upper_samples(draft.hashes)))
     if not samples or limit <= 0:
         return []
     rows = _ranked("similarity_uppergram", "gram", samples, ["i.is_upper_level = %s"], [True], UPPER_CANDIDATES)
-    # The sampled share estimates containment; keep those that could reach min_share.
-    floor = max(0.0, min_share - 0.15)
-    keep = [item_id for item_id, hits, _none in rows if hits / len(samples) >= floor][: limit + 5]
-    matches = []
-    for item_id, kind, title, body, date, issuer_id in _texts(keep).values():
-        share = round(T.containment(draft.keys, T.shingles(item_text(title, body), stop)), 4)
-        if share >= min_share:
-            matches.append(Match(item_id, kind, title, share, date, issuer_id))
+    # The upper documents store the same consistent sample of their grams, so
+    # the share of the draft's samples found estimates the share contained.
+    estimated = [(item_id, hits / len(samples)) for item_id, hits in rows]
+    if len(samples) >= UPPER_EXACT_BELOW:
+        keep = [(item_id, round(est, 4)) for item_id, est in estimated if est >= min_share][:limit]
+        info = _ledger_rows([i for i, _est in keep])
+        matches = [Match(i, *info[i][:2], est, *info[i][2:]) for i, est in keep if i in info]
+    else:
+        # Too few samples for a stable estimate: compare the full texts.
+        floor = max(0.0, min_share - 0.15)
+        stop = store.stop_keys(fresh=False)[1]
+        matches = []
+        for item_id, kind, title, body, date, issuer_id in _texts(
+            [i for i, e in estimated if e >= floor][: limit + 5]
+        ).values():
+            share = round(T.containment(draft.keys, T.shingles(item_text(title, body), stop)), 4)
+            if share >= min_share:
+                matches.append(Match(item_id, kind, title, share, date, issuer_id))
     matches.sort(key=lambda m: (-m.similarity, m.id))
     return matches[:limit]
+
+
+def _ledger_rows(ids: list[int]) -> dict[int, tuple]:
+    """kind, title, date, issuer of these items (no texts)."""
+    from jianfu.ledger.models import Item
+
+    rows = Item.objects.filter(pk__in=ids).order_by().values_list("id", "kind", "title", "date", "issuer_id")
+    return {r[0]: r[1:] for r in rows}
 
 
 def find_field_overlap(
@@ -258,9 +285,7 @@ def find_field_overlap(
         where.append(f"i.id NOT IN ({_marks(exclude)})")
         params.extend(exclude)
     table = _item_table()
-    ids = [
-        item_id for item_id, _hits, _none in _ranked("similarity_fieldname", "name", names, where, params, int(limit))
-    ]
+    ids = [item_id for item_id, _hits in _ranked("similarity_fieldname", "name", names, where, params, int(limit))]
     if not ids:
         return []
     shared: dict[int, list[str]] = {i: [] for i in ids}

@@ -34,7 +34,11 @@ ROWS_PER_INSERT = 400  # 2 params a row: far under every backend's parameter lim
 SAMPLE_SIZE = 5000
 MIN_SAMPLE = 200
 STOP_DF = 0.10  # a gram in ≥ 10% of items identifies none of them
-MAX_STOP_GRAMS = 20000
+# A gram in ≥ 1% of items still tells copies from unrelated notices when
+# verifying, but as a posting key it would make every lookup read a
+# hundredth of the ledger: "common", not posted.
+COMMON_DF = 0.01
+MAX_STOP_GRAMS = 20000  # of each kind
 POOL_MIN = 10000  # items from which `rebuild` computes signatures in worker processes
 
 INDEX_TABLES = ("similarity_band", "similarity_signature", "similarity_uppergram", "similarity_fieldname")
@@ -42,8 +46,11 @@ _ITEM_COLUMNS = ("id", "kind", "title", "body", "is_upper_level", "fields")
 
 # --------------------------------------------------------------------------- stop grams
 
-# (state token, fingerprint, keys, monotonic time of the last check)
-_stop_cache: tuple[int | None, int, np.ndarray, float] = (None, 0, T.BUILTIN_STOP_KEYS, 0.0)
+_NONE = np.empty(0, dtype=np.uint64)
+# Changes whenever what an item's rows are made of changes (enters every digest).
+INDEX_FORMAT = 2
+# (state token, fingerprint, stop keys, common keys, monotonic time of the last check)
+_stop_cache: tuple[int | None, int, np.ndarray, np.ndarray, float] = (None, 0, T.BUILTIN_STOP_KEYS, _NONE, 0.0)
 QUERY_RECHECK_SECONDS = 2.0
 
 
@@ -51,17 +58,22 @@ def stop_version() -> int:
     return IndexState.objects.filter(pk=1).values_list("stop_version", flat=True).first() or 0
 
 
-def _fingerprint(keys: np.ndarray) -> int:
-    return int.from_bytes(hashlib.blake2b(keys.astype("<u8").tobytes(), digest_size=4).digest(), "big")
+def _fingerprint(stop: np.ndarray, common: np.ndarray) -> int:
+    h = hashlib.blake2b(f"{INDEX_FORMAT}|{stop.size}|".encode(), digest_size=4)
+    h.update(stop.astype("<u8").tobytes())
+    h.update(common.astype("<u8").tobytes())
+    return int.from_bytes(h.digest(), "big")
 
 
 def forget_stop_keys() -> None:
     global _stop_cache
-    _stop_cache = (None, 0, T.BUILTIN_STOP_KEYS, 0.0)
+    _stop_cache = (None, 0, T.BUILTIN_STOP_KEYS, _NONE, 0.0)
 
 
-def stop_keys(*, fresh: bool = True) -> tuple[int, np.ndarray]:
-    """(fingerprint, sorted stop keys) in force: built-in officialese plus the measured ones.
+def stop_keys(*, fresh: bool = True) -> tuple[int, np.ndarray, np.ndarray]:
+    """(fingerprint, sorted stop keys, sorted common keys) in force: stop keys are the
+    built-in officialese plus the measured ones, common keys the measured grams
+    too frequent to post (text.posting_keys).
 
     Signatures are stored, so every process must use the set the stored
     signatures were made with. Writers (`fresh`) read the state row every
@@ -70,17 +82,19 @@ def stop_keys(*, fresh: bool = True) -> tuple[int, np.ndarray]:
     reloaded only when the state's token changed. The fingerprint enters each
     item's digest, so the same ledger and stop set always give the same rows."""
     global _stop_cache
-    cached_version, fingerprint, keys, checked = _stop_cache
+    cached_version, fingerprint, keys, common, checked = _stop_cache
     now = time.monotonic()
     if not fresh and cached_version is not None and now - checked < QUERY_RECHECK_SECONDS:
-        return fingerprint, keys
+        return fingerprint, keys, common
     version = stop_version()
     if version != cached_version:
-        measured = np.array(list(StopGram.objects.values_list("gram", flat=True)), dtype=np.int64).view(np.uint64)
+        rows = list(StopGram.objects.values_list("gram", "common"))
+        measured = np.array([g for g, c in rows if not c], dtype=np.int64).view(np.uint64)
+        common = np.sort(np.array([g for g, c in rows if c], dtype=np.int64).view(np.uint64))
         keys = np.union1d(T.BUILTIN_STOP_KEYS, measured) if measured.size else T.BUILTIN_STOP_KEYS
-        fingerprint = _fingerprint(keys)
-    _stop_cache = (version, fingerprint, keys, now)
-    return fingerprint, keys
+        fingerprint = _fingerprint(keys, common)
+    _stop_cache = (version, fingerprint, keys, common, now)
+    return fingerprint, keys, common
 
 
 def _insert(cursor, table: str, columns: str, rows: list[tuple]) -> None:
@@ -113,7 +127,7 @@ def _erase(signatures: list[tuple[int, bytes, bool, bool]]) -> None:
     """Delete the index rows of these (item_id, sig, is_upper, has_fields)."""
     if not signatures:
         return
-    bands = [(b, item_id) for item_id, sig, _u, _f in signatures for b in T.band_keys(T.signature_from_bytes(sig))]
+    bands = [(b, item_id) for item_id, sig, _u, _f in signatures for b in T.posts_from_bytes(sig)]
     upper_ids = [s[0] for s in signatures if s[2]]
     field_ids = [s[0] for s in signatures if s[3]]
     with connection.cursor() as cursor:
@@ -148,7 +162,7 @@ def index_items(item_ids: Iterable[int], *, workers: int | None = None) -> int:
         workers = default_workers() if len(ids) >= POOL_MIN else 1
     changed = 0
     with transaction.atomic():
-        fingerprint, stop = stop_keys()
+        fingerprint, stop, common = stop_keys()
 
         def batches() -> Iterator[tuple[dict, list[tuple], dict[int, int]]]:
             for start in range(0, len(ids), BATCH):
@@ -161,7 +175,7 @@ def index_items(item_ids: Iterable[int], *, workers: int | None = None) -> int:
                 }
                 yield old, _ledger_rows(chunk), {i: s[4] for i, s in old.items()}
 
-        for (old, rows), fresh in _computed(batches(), stop, fingerprint, workers=workers):
+        for (old, rows), fresh in _computed(batches(), (stop, common), fingerprint, workers=workers):
             seen = {row[0] for row in rows}
             recomputed = {r.item_id for r in fresh}
             _erase([s[:4] for i, s in old.items() if i not in seen or i in recomputed])
@@ -184,13 +198,14 @@ def remove_items(item_ids: Iterable[int]) -> None:
             )
 
 
-def measure_stop_grams(sample_size: int = SAMPLE_SIZE) -> tuple[np.ndarray, int]:
-    """Grams found in ≥ STOP_DF of an evenly spaced sample of the ledger."""
+def measure_stop_grams(sample_size: int = SAMPLE_SIZE) -> tuple[np.ndarray, np.ndarray, int]:
+    """(stop grams, common grams, items sampled): grams found in ≥ STOP_DF, resp. in
+    ≥ COMMON_DF and < STOP_DF, of an evenly spaced sample of the ledger."""
     from jianfu.ledger.models import Item
 
     ids = list(Item.objects.order_by("pk").values_list("pk", flat=True))
     if len(ids) < MIN_SAMPLE:
-        return np.empty(0, dtype=np.uint64), len(ids)
+        return _NONE, _NONE, len(ids)
     step = max(1, len(ids) // sample_size)
     sample = ids[::step][:sample_size]
     per_doc = []
@@ -198,13 +213,18 @@ def measure_stop_grams(sample_size: int = SAMPLE_SIZE) -> tuple[np.ndarray, int]
         for row in _ledger_rows(sample[start : start + BATCH]):
             per_doc.append(T.shingles(T.item_text(row[2], row[3]), T.BUILTIN_STOP_KEYS))
     if not per_doc:
-        return np.empty(0, dtype=np.uint64), 0
+        return _NONE, _NONE, 0
     grams, counts = np.unique(np.concatenate(per_doc), return_counts=True)
-    frequent = counts >= max(2, int(np.ceil(STOP_DF * len(per_doc))))
-    grams, counts = grams[frequent], counts[frequent]
-    if grams.size > MAX_STOP_GRAMS:
-        grams = grams[np.argsort(-counts, kind="stable")[:MAX_STOP_GRAMS]]
-    return np.sort(grams), len(per_doc)
+
+    def at_least(share: float, below: float) -> np.ndarray:
+        lo, hi = max(2, int(np.ceil(share * len(per_doc)))), below * len(per_doc)
+        picked = (counts >= lo) & (counts < hi)
+        found, n = grams[picked], counts[picked]
+        if found.size > MAX_STOP_GRAMS:
+            found = found[np.argsort(-n, kind="stable")[:MAX_STOP_GRAMS]]
+        return np.sort(found)
+
+    return at_least(STOP_DF, np.inf), at_least(COMMON_DF, STOP_DF), len(per_doc)
 
 
 def _new_token(old: int) -> int:
@@ -229,7 +249,7 @@ def rebuild(
     it runs, queries see the part already rebuilt."""
     from jianfu.ledger.models import Item
 
-    stop_grams, sampled = measure_stop_grams()
+    stop_grams, common_grams, sampled = measure_stop_grams()
     total = Item.objects.count()
     if workers is None:
         # Worker processes pay off only when there is enough to compute.
@@ -244,7 +264,11 @@ def rebuild(
                 for table in INDEX_TABLES:
                     cursor.execute(f"DELETE FROM {table}")  # noqa: S608
         StopGram.objects.all().delete()
-        StopGram.objects.bulk_create([StopGram(gram=int(g)) for g in stop_grams.view(np.int64)], batch_size=1000)
+        StopGram.objects.bulk_create(
+            [StopGram(gram=int(g)) for g in stop_grams.view(np.int64)]
+            + [StopGram(gram=int(g), common=True) for g in common_grams.view(np.int64)],
+            batch_size=1000,
+        )
         state, _ = IndexState.objects.select_for_update().get_or_create(pk=1)
         # A fresh random token, not a counter: a process caching the stop grams
         # of an earlier build (or of a rolled-back one) must see a change.
@@ -253,11 +277,11 @@ def rebuild(
         state.built_at = timezone.now()
         state.save()
     forget_stop_keys()
-    fingerprint, stop = stop_keys()
+    fingerprint, stop, common = stop_keys()
     done = 0
     batches = ((None, rows, None) for rows in _ledger_batches(batch))
     with _large_page_cache():
-        for (_old, rows), computed in _computed(batches, stop, fingerprint, workers=workers):
+        for (_old, rows), computed in _computed(batches, (stop, common), fingerprint, workers=workers):
             with transaction.atomic():
                 _write(computed)
             done += len(rows)
@@ -269,7 +293,13 @@ def rebuild(
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         with connection.cursor() as cursor:
             cursor.execute(f"{command} {', '.join(INDEX_TABLES)}")
-    return {"items": done, "stop_grams": int(stop_grams.size), "sampled": sampled, "workers": workers}
+    return {
+        "items": done,
+        "stop_grams": int(stop_grams.size),
+        "common_grams": int(common_grams.size),
+        "sampled": sampled,
+        "workers": workers,
+    }
 
 
 REBUILD_CACHE_KIB = 256 * 1024
@@ -308,7 +338,7 @@ def _ledger_batches(batch: int) -> Iterator[list[tuple]]:
 
 def _computed(
     batches: Iterator[tuple[Any, list[tuple], dict[int, int] | None]],
-    stop: np.ndarray,
+    grams: tuple[np.ndarray, np.ndarray],
     fingerprint: int,
     *,
     workers: int,
@@ -322,7 +352,7 @@ def _computed(
     os._exit, so they never close it."""
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for context, rows, known in batches:
-            yield (context, rows), rows_for_batch(rows, stop, fingerprint, known)
+            yield (context, rows), rows_for_batch(rows, grams, fingerprint, known)
         return
     pending: deque = deque()
 
@@ -334,7 +364,7 @@ def _computed(
         for context, rows, known in batches:
             step = max(1, -(-len(rows) // workers))
             futures = [
-                pool.submit(rows_for_batch, rows[i : i + step], stop, fingerprint, known)
+                pool.submit(rows_for_batch, rows[i : i + step], grams, fingerprint, known)
                 for i in range(0, len(rows), step)
             ]
             pending.append(((context, rows), futures))

@@ -1,7 +1,7 @@
-"""Text → shingles → MinHash signature, band keys and containment samples.
+"""Text → topical grams → posting keys and containment samples.
 
 Pure functions over plain strings and NumPy arrays; nothing here touches the
-database. The index (index.py) and the queries (search.py) both call `analyse`,
+database. The index (store.py) and the queries (search.py) both call `analyse`,
 so a draft and a stored item are always compared through the same pipeline.
 
 Pipeline:
@@ -9,10 +9,15 @@ Pipeline:
    stock phrases every official notice shares (各镇（街道）…现将有关事项通知如下…
    特此通知), then keep letters and digits only.
 2. Character 3-grams, each an exact 63-bit key (three 21-bit code points), minus
-   "stop grams": every 3-gram of the generic officialese below. What is left is
-   the topical content, so two unrelated notices share almost nothing.
-3. A 32-bit mixed hash per gram; a 192-permutation MinHash with the
-   multiply-add-shift family h(x) = ((a·x + b) mod 2^64) >> 32, vectorised.
+   "stop grams": every 3-gram of the generic officialese below, plus those
+   `jianfu reindex` measured in ≥ 10% of the ledger. What is left is the
+   topical content, so two unrelated notices share little of it.
+3. A 32-bit mixed hash per gram. Posting keys: a consistent quarter of the
+   topical hashes (hash ≡ 0 mod 4) minus the ledger's *common* grams (in ≥ 1% of
+   items: they would make every posting list long), at least the POST_MIN
+   smallest so a short title still has some. A copy keeps the share of the
+   source's posting keys that it keeps of its grams, whatever its edits add,
+   which is what the candidate stage counts (docs/similarity.md).
 """
 
 import re
@@ -21,14 +26,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-NUM_PERM = 192
-# 64 bands × 3 rows: see docs/similarity.md for the banding maths. Rows per
-# band set the Jaccard at which copies start to collide: with 3 rows a copy
-# with 40% of its characters rewritten (3-gram Jaccard ≈ 0.35) is a candidate
-# with probability 0.94, one with 30% (≈ 0.45) with 0.998; 4 rows would lose a
-# third of the former, and 42 bands (128 values) one in seven.
-BANDS = 64
-ROWS = 3
 # Upper-level documents keep every gram whose hash is 0 mod 8: a consistent
 # sample, so the share of a draft's sampled grams found in a document estimates
 # how much of the draft that document contains, however long the document is.
@@ -163,46 +160,26 @@ def gram_hashes(keys: np.ndarray) -> np.ndarray:
     return _mix(keys) >> np.uint64(32)
 
 
-# Fixed seed: signatures are stored, so the permutations must never change
-# (changing them needs `jianfu reindex`).
-_rng = np.random.default_rng(20251120)
-_A = (_rng.integers(0, 2**31, size=(NUM_PERM, 1), dtype=np.uint32) << np.uint32(1)) | np.uint32(1)
-_B = _rng.integers(0, 2**32, size=(NUM_PERM, 1), dtype=np.uint32)
-_EMPTY = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
-_CHUNK = 4096  # grams per block: keeps the NUM_PERM × block temporary inside the CPU cache
+# Posting keys: hash ≡ 0 mod 4. Upper-level documents keep hash ≡ 0 mod 8 (a
+# subset of those) for containment.
+POST_MASK = 3
+# An item also posts the POST_MIN smallest hashes of its rarer grams, so a
+# short text, or one made mostly of common grams, still has some keys; a draft
+# looks up its QUERY_MIN smallest, which hold most of a source's smallest
+# even when the edits have doubled the draft's grams.
+POST_MIN = 8
+QUERY_MIN = 32
 
 
-def minhash(hashes: np.ndarray) -> np.ndarray:
-    """192-permutation MinHash (uint32) of 32-bit gram hashes.
-
-    Permutation i is x ↦ (a_i·x + b_i) mod 2^32 with odd a_i, a bijection of
-    the 32-bit hashes; uint32 arithmetic wraps for free and vectorises (the
-    64-bit multiply-shift variant measured 14× slower in NumPy). The inputs
-    are already splitmix-mixed, which is what makes this simple family behave."""
-    if hashes.size == 0:
-        return _EMPTY.copy()
-    x = hashes.astype(np.uint32)
-    sig = None
-    for start in range(0, x.size, _CHUNK):
-        block = x[start : start + _CHUNK]
-        # In place in one buffer: NumPy's temporaries for `A * x + B` cost 5× more.
-        buf = np.empty((NUM_PERM, block.size), dtype=np.uint32)
-        np.multiply(_A, block, out=buf)
-        np.add(buf, _B, out=buf)
-        part = buf.min(axis=1)
-        sig = part if sig is None else np.minimum(sig, part)
-    return sig
-
-
-def band_keys(sig: np.ndarray) -> list[int]:
-    """One signed 32-bit bucket per band (band number mixed in), empty for an empty text."""
-    if sig.size != NUM_PERM or bool((sig == 0xFFFFFFFF).all()):
-        return []
-    rows = sig[: BANDS * ROWS].astype(np.uint64).reshape(BANDS, ROWS)
-    x = np.arange(1, BANDS + 1, dtype=np.uint64) * _M2
-    for j in range(ROWS):
-        x = _mix(x ^ rows[:, j])
-    return (x >> np.uint64(32)).astype(np.uint32).view(np.int32).tolist()
+def posting_keys(keys: np.ndarray, hashes: np.ndarray, common: np.ndarray, smallest: int = POST_MIN) -> np.ndarray:
+    """Sorted unique uint32 posting keys of a text's topical grams (see the module doc)."""
+    if keys.size == 0:
+        return np.empty(0, dtype=np.uint32)
+    if common.size:
+        hashes = hashes[~np.isin(keys, common, assume_unique=True)]
+    picked = hashes[(hashes & np.uint64(POST_MASK)) == 0]
+    low = np.partition(hashes, smallest - 1)[:smallest] if hashes.size > smallest else hashes
+    return np.union1d(picked, low).astype(np.uint32)
 
 
 def upper_samples(hashes: np.ndarray) -> list[int]:
@@ -213,24 +190,27 @@ def upper_samples(hashes: np.ndarray) -> list[int]:
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
-    keys: np.ndarray  # exact 3-gram keys, sorted unique uint64
-    hashes: np.ndarray  # 32-bit hashes of `keys`
-    sig: np.ndarray  # MinHash signature, uint32[NUM_PERM]
+    keys: np.ndarray  # topical 3-gram keys, sorted unique uint64
+    hashes: np.ndarray  # 32-bit hashes of `keys` (uint64)
+    posts: np.ndarray  # posting keys, sorted unique uint32
+    sample: np.ndarray  # posting keys and the rest of the quarter sample (common grams too), sorted unique uint32
+    lookup: np.ndarray  # the keys a draft looks up: its posting keys and up to QUERY_MIN smallest, uint32
 
     @property
     def empty(self) -> bool:
         return self.keys.size == 0
 
 
-def analyse(text: str, stop_keys: np.ndarray = BUILTIN_STOP_KEYS) -> Analysis:
+_NO_KEYS = np.empty(0, dtype=np.uint64)
+
+
+def analyse(text: str, stop_keys: np.ndarray = BUILTIN_STOP_KEYS, common: np.ndarray = _NO_KEYS) -> Analysis:
     keys = shingles(text, stop_keys)
     hashes = gram_hashes(keys)
-    return Analysis(keys=keys, hashes=hashes, sig=minhash(hashes))
-
-
-def signature(text: str, stop_keys: np.ndarray = BUILTIN_STOP_KEYS) -> np.ndarray:
-    """The MinHash signature of a text (search.signature uses the index's current stop grams)."""
-    return analyse(text, stop_keys).sig
+    posts = posting_keys(keys, hashes, common)
+    quarter = hashes[(hashes & np.uint64(POST_MASK)) == 0].astype(np.uint32)
+    lookup = posting_keys(keys, hashes, common, QUERY_MIN)
+    return Analysis(keys=keys, hashes=hashes, posts=posts, sample=np.union1d(posts, quarter), lookup=lookup)
 
 
 def item_text(title: str, body: str) -> str:
@@ -238,25 +218,47 @@ def item_text(title: str, body: str) -> str:
     return f"{title or ''}\n{body or ''}"
 
 
-def signature_bytes(sig: np.ndarray) -> bytes:
-    return sig.astype("<u4").tobytes()
+def stored_bytes(analysis: Analysis) -> bytes:
+    """What an item's signature row keeps (little-endian uint32): the number of
+    posting keys, the posting keys (to delete its band rows), then the rest of
+    its quarter sample (to estimate the share in common without its text)."""
+    rest = np.setdiff1d(analysis.sample, analysis.posts, assume_unique=True)
+    return (
+        np.concatenate([np.array([analysis.posts.size], dtype=np.uint32), analysis.posts, rest]).astype("<u4").tobytes()
+    )
 
 
-def signature_from_bytes(raw: bytes) -> np.ndarray:
-    return np.frombuffer(bytes(raw), dtype="<u4").astype(np.uint32)
+def posts_from_bytes(raw: bytes) -> list[int]:
+    """Stored posting keys as the signed 32-bit ints of the band rows."""
+    values = np.frombuffer(bytes(raw), dtype="<i4")
+    return values[1 : 1 + int(values[0])].tolist() if values.size else []
 
 
-def estimated_jaccard(query: np.ndarray, stored: np.ndarray) -> np.ndarray:
-    """Jaccard estimates of one signature against a (n, NUM_PERM) matrix."""
-    return (stored == query[None, :]).mean(axis=1)
+def sample_from_bytes(raw: bytes) -> np.ndarray:
+    """The stored sample (posting keys and the rest), uint32."""
+    return np.frombuffer(bytes(raw), dtype="<u4")[1:]
 
 
-def dice(a: np.ndarray, b: np.ndarray) -> float:
-    """Share of content in common: 2|A∩B| / (|A|+|B|) over exact gram sets."""
-    if a.size == 0 or b.size == 0:
+def overlap(common: int, draft: int, item: int) -> float:
+    """Share of an item's content that a draft repeats, given |D∩I|, |D| and |I|:
+    |D∩I| / |I|, over at least a fifth of the draft.
+
+    Containment of the item, not Dice or Jaccard: what an edit adds to a
+    copy (new wording, random characters: a 40%-rewritten copy has 1.5–3.4×
+    its source's topical grams) does not count against it, only what it
+    removed; a short draft that repeats part of a longer item is not its
+    duplicate. The floor keeps a tiny item (a title, an app name) inside a
+    long draft from counting as duplicated by it."""
+    if draft == 0 or item == 0:
         return 0.0
-    common = np.intersect1d(a, b, assume_unique=True).size
-    return 2.0 * common / (a.size + b.size)
+    return common / max(item, draft / 5)
+
+
+def share(draft: np.ndarray, item: np.ndarray) -> float:
+    """`overlap` over exact topical gram sets (sorted unique)."""
+    if draft.size == 0 or item.size == 0:
+        return 0.0
+    return overlap(np.intersect1d(draft, item, assume_unique=True).size, draft.size, item.size)
 
 
 def containment(part: np.ndarray, whole: np.ndarray) -> float:
@@ -266,23 +268,25 @@ def containment(part: np.ndarray, whole: np.ndarray) -> float:
     return np.intersect1d(part, whole, assume_unique=True).size / part.size
 
 
-KNEE = 0.45  # share of content in common reported as similarity 0.6
+# Share of topical grams in common reported as similarity 0.6. Measured on the
+# bench corpus (template-heavy, 10^4 items, docs/similarity.md): copies with
+# 30–40% of their characters rewritten keep ≥ 0.46, unrelated notices reach at
+# most 0.30 with any ledger item (0.33 for a copy with an item not its source).
+KNEE = 0.40
 
 
-def calibrate(share: float) -> float:
-    """Map the share of content in common (Dice) to the reported similarity.
-
-    A copy with 40% of its characters rewritten in phrases keeps a little under
-    half of its 3-grams (every rewritten stretch also breaks the grams that
-    straddle it), while unrelated notices, boilerplate removed, share well
-    under 0.4. So a share of 0.45 maps to 0.6, the gate's "near-duplicate worth
-    merging" line, linearly on both sides; identical texts map to 1.
-    """
-    share = min(max(share, 0.0), 1.0)
-    if share <= KNEE:
-        return round(share * 0.6 / KNEE, 4)
-    return round(0.6 + (share - KNEE) * 0.4 / (1.0 - KNEE), 4)
+def calibrate(value: float) -> float:
+    """Map the share in common (`share`) to the reported similarity: KNEE ↦ 0.6,
+    linear on both sides, identical texts ↦ 1."""
+    value = min(max(value, 0.0), 1.0)
+    if value <= KNEE:
+        return round(value * 0.6 / KNEE, 4)
+    return round(0.6 + (value - KNEE) * 0.4 / (1.0 - KNEE), 4)
 
 
-def jaccard_to_dice(j: np.ndarray) -> np.ndarray:
-    return 2.0 * j / (1.0 + j)
+def share_for(similarity: float) -> float:
+    """The inverse of `calibrate`: the share a similarity needs."""
+    similarity = min(max(similarity, 0.0), 1.0)
+    if similarity <= 0.6:
+        return similarity * KNEE / 0.6
+    return KNEE + (similarity - 0.6) * (1.0 - KNEE) / 0.4

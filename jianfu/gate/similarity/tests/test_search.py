@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import numpy as np
 import pytest
 
 from jianfu.gate.similarity import search
@@ -157,11 +158,19 @@ def test_field_overlap_reports_share_and_shared_fields_in_the_drafts_wording(ind
     assert find_field_overlap([]) == []
 
 
-def test_signature_is_192_unsigned_32_bit_values_and_deterministic(db):
+def test_posting_keys_are_a_deterministic_sample_of_the_topical_grams(db):
     text = item_text(*make_notice(TOPIC_NAMES[0], seed=1))
-    first, second = search.signature(text), search.signature(text)
-    assert first.shape == (192,) and first.dtype.name == "uint32"
-    assert (first == second).all()
+    first, second = search.analyse(text), search.analyse(text)
+    assert first.posts.dtype.name == "uint32" and (first.posts == second.posts).all()
+    # A quarter of the topical grams, by hash (and the 8 smallest): the same ones in every text that has them.
+    assert 0.15 * first.keys.size < first.posts.size < 0.4 * first.keys.size
+    assert set(first.posts.tolist()) <= set(first.hashes.tolist())
+
+
+def test_a_short_text_posts_at_least_its_smallest_hashes(db):
+    analysis = search.analyse("关于召开全区森林防火工作会议的通知")
+    assert analysis.posts.size >= min(analysis.keys.size, 8) > 0
+    assert set(np.sort(analysis.hashes)[:8].tolist()) <= set(analysis.posts.tolist())
 
 
 def test_short_meeting_titles_match_on_topic_not_on_the_title_pattern(indexed):
