@@ -127,11 +127,12 @@ def _candidates(keys: list[int], min_hits: int) -> list[tuple[int, bytes]]:
     among `keys` (at least `min_hits`), whatever their ledger row says: the
     ledger's rows are wide (the body), so they are read only for the few
     candidates the signatures leave."""
+    # The signature as a correlated subquery: one primary-key probe per
+    # candidate on both backends (as a join, PostgreSQL hashed the whole table).
     sql = (
-        "SELECT p.item_id, s.sig FROM ("  # noqa: S608
+        "SELECT p.item_id, (SELECT s.sig FROM similarity_signature s WHERE s.item_id = p.item_id) FROM ("  # noqa: S608
         f"SELECT item_id, COUNT(*) AS hits FROM similarity_band WHERE bucket IN ({_marks(keys)}) "
-        f"GROUP BY item_id HAVING COUNT(*) >= {int(min_hits)} ORDER BY hits DESC, item_id LIMIT {CANDIDATES}) p "
-        "JOIN similarity_signature s ON s.item_id = p.item_id"
+        f"GROUP BY item_id HAVING COUNT(*) >= {int(min_hits)} ORDER BY hits DESC, item_id LIMIT {CANDIDATES}) p"
     )
     return _fetch(sql, keys)
 
@@ -177,6 +178,9 @@ def find_similar(
     # Cheap filter: the share in common estimated from the stored quarter
     # samples (read with the candidates; one vectorised pass). Unrelated items
     # that share a few posting keys stop here; copies go on, their source first.
+    candidates = [(i, sig) for i, sig in candidates if sig is not None]  # removed meanwhile
+    if not candidates:
+        return []
     samples = [T.sample_from_bytes(sig) for _id, sig in candidates]
     sizes = np.array([x.size for x in samples])
     owner = np.repeat(np.arange(len(samples)), sizes)
@@ -194,11 +198,11 @@ def find_similar(
     if not hopeful:
         return []
 
-    # The ledger's filters on those few, then exact verification of the best
-    # `limit + VERIFY` still standing: their topical gram sets, one query.
+    # The ledger's filters and texts of the best few (one query), then exact
+    # verification of the best `limit + VERIFY` still standing.
     from jianfu.ledger.models import Item
 
-    live = Item.objects.filter(pk__in=hopeful, status__in=statuses)
+    live = Item.objects.filter(pk__in=hopeful[: 2 * (limit + VERIFY)], status__in=statuses)
     if not include_upper:
         live = live.filter(is_upper_level=False)
     if since is not None:
@@ -208,11 +212,11 @@ def find_similar(
     if kinds is not None:
         live = live.filter(kind__in=kinds)
     exclude = {int(i) for i in exclude_ids}
-    passing = set(live.order_by().values_list("id", flat=True)) - exclude
-    keep = [i for i in hopeful if i in passing][: limit + VERIFY]
+    rows = {r[0]: r for r in live.order_by().values_list("id", "kind", "title", "body", "date", "issuer_id")}
+    keep = [rows[i] for i in hopeful if i in rows and i not in exclude][: limit + VERIFY]
     stop = store.stop_keys(fresh=False)[1]
     matches = []
-    for item_id, kind, title, body, date, issuer_id in _texts(keep).values():
+    for item_id, kind, title, body, date, issuer_id in keep:
         similarity = T.calibrate(T.share(draft.keys, T.shingles(item_text(title, body), stop)))
         if similarity >= min_similarity:
             matches.append(Match(item_id, kind, title, similarity, date, issuer_id))
