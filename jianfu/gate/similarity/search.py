@@ -164,7 +164,7 @@ def find_similar(
     worth merging. Upper-level documents are left out unless `include_upper`
     (copying them is find_upper_containment's business)."""
     draft = analyse(text)
-    posts = draft.lookup.view(np.int32).tolist()
+    posts = draft.lookup().view(np.int32).tolist()
     statuses = list(statuses or ())
     if not posts or not statuses or limit <= 0:
         return []
@@ -184,7 +184,7 @@ def find_similar(
     samples = [T.sample_from_bytes(sig) for _id, sig in candidates]
     sizes = np.array([x.size for x in samples])
     owner = np.repeat(np.arange(len(samples)), sizes)
-    found = np.isin(np.concatenate(samples), draft.sample)
+    found = T.member(np.concatenate(samples), draft.sample)
     common = np.bincount(owner[found], minlength=len(candidates))
     floor = T.share_for(min_similarity) - ESTIMATE_MARGIN
     estimated = sorted(

@@ -43,7 +43,9 @@ _NOISE_PATTERNS = [
     r"\d{3,4}[-－]?\d{7,8}",
     r"1[3-9]\d{9}",
 ]
-_NOISE_RE = re.compile("|".join(f"(?:{p})" for p in _NOISE_PATTERNS))
+# The lookahead on the first character: every pattern starts with a digit or
+# a bracket, and without it the engine tries all six at every position (4× slower).
+_NOISE_RE = re.compile(r"(?=[\d〔\[［(（])(?:" + "|".join(f"(?:{p})" for p in _NOISE_PATTERNS) + ")")
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._\-]+@[A-Za-z0-9.\-]+")
 
 # Stock phrases of Chinese official notices (matched after normalisation, so
@@ -137,9 +139,16 @@ def shingles(text: str, stop_keys: np.ndarray = BUILTIN_STOP_KEYS) -> np.ndarray
     many items that they say nothing about any one of them.
     """
     keys = _gram_keys(normalise(text))
-    if keys.size and stop_keys.size:
-        keys = keys[~np.isin(keys, stop_keys, assume_unique=True)]
-    return keys
+    return keys[~member(keys, stop_keys)]
+
+
+def member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """np.isin(values, sorted_set) by binary search: ~4× faster for a few
+    hundred values against thousands of sorted keys."""
+    if values.size == 0 or sorted_set.size == 0:
+        return np.zeros(values.size, dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), sorted_set.size - 1)
+    return sorted_set[at] == values
 
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -171,14 +180,11 @@ POST_MIN = 8
 QUERY_MIN = 32
 
 
-def posting_keys(keys: np.ndarray, hashes: np.ndarray, common: np.ndarray, smallest: int = POST_MIN) -> np.ndarray:
-    """Sorted unique uint32 posting keys of a text's topical grams (see the module doc)."""
-    if keys.size == 0:
-        return np.empty(0, dtype=np.uint32)
-    if common.size:
-        hashes = hashes[~np.isin(keys, common, assume_unique=True)]
-    picked = hashes[(hashes & np.uint64(POST_MASK)) == 0]
-    low = np.partition(hashes, smallest - 1)[:smallest] if hashes.size > smallest else hashes
+def posting_keys(rare: np.ndarray, smallest: int = POST_MIN) -> np.ndarray:
+    """Sorted unique uint32 posting keys from the hashes of a text's rarer
+    (topical, not common) grams: the quarter sample and the `smallest` least."""
+    picked = rare[(rare & np.uint64(POST_MASK)) == 0]
+    low = np.partition(rare, smallest - 1)[:smallest] if rare.size > smallest else rare
     return np.union1d(picked, low).astype(np.uint32)
 
 
@@ -194,7 +200,11 @@ class Analysis:
     hashes: np.ndarray  # 32-bit hashes of `keys` (uint64)
     posts: np.ndarray  # posting keys, sorted unique uint32
     sample: np.ndarray  # posting keys and the rest of the quarter sample (common grams too), sorted unique uint32
-    lookup: np.ndarray  # the keys a draft looks up: its posting keys and up to QUERY_MIN smallest, uint32
+    rare: np.ndarray  # hashes of the grams that are not common (uint64)
+
+    def lookup(self) -> np.ndarray:
+        """The keys a draft looks up: its quarter sample and QUERY_MIN smallest (uint32)."""
+        return posting_keys(self.rare, QUERY_MIN)
 
     @property
     def empty(self) -> bool:
@@ -207,10 +217,10 @@ _NO_KEYS = np.empty(0, dtype=np.uint64)
 def analyse(text: str, stop_keys: np.ndarray = BUILTIN_STOP_KEYS, common: np.ndarray = _NO_KEYS) -> Analysis:
     keys = shingles(text, stop_keys)
     hashes = gram_hashes(keys)
-    posts = posting_keys(keys, hashes, common)
+    rare = hashes[~member(keys, common)]
+    posts = posting_keys(rare)
     quarter = hashes[(hashes & np.uint64(POST_MASK)) == 0].astype(np.uint32)
-    lookup = posting_keys(keys, hashes, common, QUERY_MIN)
-    return Analysis(keys=keys, hashes=hashes, posts=posts, sample=np.union1d(posts, quarter), lookup=lookup)
+    return Analysis(keys=keys, hashes=hashes, posts=posts, sample=np.union1d(posts, quarter), rare=rare)
 
 
 def item_text(title: str, body: str) -> str:
