@@ -86,6 +86,8 @@ def _read_xlsx(data: bytes) -> Table:
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise TableError(f"无法读取 XLSX 文件：{exc}") from exc
     try:
+        if not book.worksheets:
+            raise TableError("工作簿中没有工作表")
         sheet = book.worksheets[0]
         rows_iter = sheet.iter_rows(values_only=True)
         header_row = next(rows_iter, None)
@@ -93,6 +95,10 @@ def _read_xlsx(data: bytes) -> Table:
             raise TableError("工作表是空的：第1行应为列名")
         headers = [cell_text(c).strip() for c in header_row]
         rows = [(n, [cell_text(c) for c in rec]) for n, rec in enumerate(rows_iter, start=2)]
+    except TableError:
+        raise
+    except Exception as exc:  # read-only mode parses a damaged sheet only as its rows are read
+        raise TableError(f"无法读取 XLSX 文件：{exc}") from exc
     finally:
         book.close()
     return Table(headers, rows)

@@ -11,6 +11,7 @@ damaged workbooks. Each import must either succeed or return errors that name a 
 import datetime as dt
 import io
 import re
+import zipfile
 
 import pytest
 from django.apps import apps
@@ -34,6 +35,7 @@ FUZZ = settings(
 )
 KINDS = sorted(IMPORT_KINDS)
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
+STAMP = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
 # Values the importers meet in real sheets, right and wrong.
 PLAUSIBLE = [
@@ -87,7 +89,13 @@ def xlsx_bytes(table) -> bytes:
         book.active.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    # openpyxl stamps the time into the file; fixed stamps make every run send the same bytes.
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = STAMP.sub(b"2025-01-01T00:00:00Z", source.read(info.filename))
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=(2025, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def damaged(data: bytes, cuts: list[int]) -> bytes:
@@ -167,3 +175,19 @@ def test_plausible_rows_under_the_right_headers_import_or_are_refused_cleanly(ki
             check_import(kind, csv_bytes(table, ",", "utf-8"), "上传.csv", by=personas["admin"])
 
     run()
+
+
+def test_a_workbook_without_worksheets_is_refused_in_chinese(district):
+    """Found by the fuzzer: a damaged workbook that opens but lists no sheet crashed the reader."""
+    data = xlsx_bytes([["名称", "类型"], ["青山镇", "镇"]])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                content = re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", content)
+            target.writestr(info, content)
+    before = row_counts()
+    result = run_import("units", io.BytesIO(out.getvalue()), filename="单位.xlsx")
+    assert [str(e) for e in result.errors] == ["文件: 工作簿中没有工作表"]
+    assert row_counts() == before
