@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -141,19 +141,23 @@ def load_rows(period: Period, previous: Period | None = None, *, items: bool = T
     rows.units = list(Unit.objects.values_list("id", "name", "kind", "parent_id", "is_active"))
     if items:
         _load_items(rows, period, previous)
-    district_item = {"item__is_upper_level": False, "item__issuer__kind__in": ISSUER_KINDS}
+    # A correlated EXISTS rather than a join: without table statistics SQLite would otherwise
+    # walk every item of the district's departments to find the few reviews of the period.
+    district_item = Exists(
+        Item.objects.filter(pk=OuterRef("item_id"), is_upper_level=False, issuer__kind__in=ISSUER_KINDS)
+    )
     rows.reviews = [
         (rid, item_id, _local_date(at), verdict, kind)
-        for rid, item_id, at, verdict, kind in Review.objects.filter(_in_days("created_at", *both), **district_item)
+        for rid, item_id, at, verdict, kind in Review.objects.filter(_in_days("created_at", *both), district_item)
         .order_by("created_at", "id")
         .values_list("id", "item_id", "created_at", "verdict", "item__kind")
     ]
     rows.review_findings = list(
-        ReviewFinding.objects.filter(_in_days("review__created_at", *both), **district_item).values_list(
+        ReviewFinding.objects.filter(_in_days("review__created_at", *both), district_item).values_list(
             "review_id", "code"
         )
     )
-    reviewed_in_window = Review.objects.filter(_in_days("created_at", *both), **district_item).values("item_id")
+    reviewed_in_window = Review.objects.filter(_in_days("created_at", *both), district_item).values("item_id")
     _, end_bound = _day_bounds(period.start, period.end)
     rows.review_history = [
         (item_id, _local_date(created))
@@ -172,10 +176,10 @@ def load_rows(period: Period, previous: Period | None = None, *, items: bool = T
     for pk, at in (
         Decision.objects.filter(
             _in_days("at", *both),
+            district_item,
             action__in=(DecisionAction.REJECT, DecisionAction.RETURN),
             item__kind=Kind.TASK,
             item_id__in=off_list_items,
-            **district_item,
         )
         .order_by("at")
         .values_list("item_id", "at")

@@ -64,7 +64,8 @@ def item_list(request: HttpRequest) -> HttpResponse:
     qs, filters = search_items(request.user, request.GET)
     if request.GET.get("format") == "csv":
         return _export_csv(qs)
-    page = paginate(request, qs)
+    # The list shows neither the text nor the review's findings: leave the large columns unread.
+    page = paginate(request, qs.defer("body", "justification", "latest_review__findings", "latest_review__measures"))
     ids = [item.pk for item in page]
     target_counts: dict[int, int] = {}
     for link in ItemTarget.objects.filter(item_id__in=ids).values_list("item_id", flat=True):
