@@ -1,6 +1,7 @@
 """Bounded load run on loopback against the demo district, with a check that nothing is lost.
 
     .venv/bin/python scripts/loadrun.py [--requests 400] [--writes 300] [--rate-requests 900]
+                                        [--database-url postgres://…/EMPTY_DB] [--out FILE]
 
 Seeds the demo (`seed-demo`) into a fresh SQLite database in a temporary folder, serves
 it with gunicorn (2 workers, production settings over plain HTTP on 127.0.0.1) as
@@ -118,11 +119,14 @@ def main() -> int:
     parser.add_argument("--writes", type=int, default=300, help="drafts created through the API")
     parser.add_argument("--rate-requests", type=int, default=900, help="burst on one token (rate 600/min)")
     parser.add_argument("--out", type=Path, help="also write the JSON summary here")
+    parser.add_argument("--database-url", help="an EMPTY database to seed instead of a temporary SQLite file")
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="jianfu-loadrun-"))
     os.environ.pop("JIANFU_TESTING", None)
     os.environ.update(production_env(data_dir))
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
 
     import django
 
@@ -157,7 +161,12 @@ def main() -> int:
         env=dict(os.environ),
         cwd=ROOT,
     )
-    summary: dict = {"seed_s": round(seed_s, 1), "items_before": items_before, "threads": bench_http.THREADS}
+    summary: dict = {
+        "database": connections["default"].vendor,
+        "seed_s": round(seed_s, 1),
+        "items_before": items_before,
+        "threads": bench_http.THREADS,
+    }
     try:
         for _ in range(150):
             if call(base + "/login/", {})[0] == 200:
