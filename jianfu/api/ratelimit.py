@@ -10,9 +10,9 @@ that call the API many times a minute as one persona are not throttled by accide
 
 Counters live in Django's default cache, which settings make shared by every worker
 (files under DATA_DIR/cache). Each check reads the caller's recent request times and
-writes them back: two workers answering the same caller in the same instant may both
-count from the same history, so a burst can overshoot by up to one request per
-concurrent worker — never by a multiple of the rate.
+writes them back, not atomically: two workers answering one caller in the same
+instant may both count from the same history and one record is lost, so a burst
+overshoots a little (2–7 % in docs/security.md's load run), never by a multiple.
 """
 
 import hashlib
