@@ -194,7 +194,8 @@ def find_similar(
         ),
         key=lambda p: (-p[0], p[1]),
     )
-    hopeful = [i for e, i in estimated if e >= floor]
+    exclude = {int(i) for i in exclude_ids}
+    hopeful = [i for e, i in estimated if e >= floor and i not in exclude]
     if not hopeful:
         return []
 
@@ -211,9 +212,8 @@ def find_similar(
         live = live.filter(date__lte=until)
     if kinds is not None:
         live = live.filter(kind__in=kinds)
-    exclude = {int(i) for i in exclude_ids}
     rows = {r[0]: r for r in live.order_by().values_list("id", "kind", "title", "body", "date", "issuer_id")}
-    keep = [rows[i] for i in hopeful if i in rows and i not in exclude][: limit + VERIFY]
+    keep = [rows[i] for i in hopeful if i in rows][: limit + VERIFY]
     stop = store.stop_keys(fresh=False)[1]
     matches = []
     for item_id, kind, title, body, date, issuer_id in keep:
