@@ -1,7 +1,7 @@
 """Bounded load run on loopback against the demo district, with a check that nothing is lost.
 
     .venv/bin/python scripts/loadrun.py [--requests 400] [--writes 300] [--rate-requests 900]
-                                        [--database-url postgres://…/EMPTY_DB] [--out FILE]
+                                        [--database-url postgres://…/EMPTY_DB] [--out FILE] [--keep]
 
 Seeds the demo (`seed-demo`) into a fresh SQLite database in a temporary folder, serves
 it with gunicorn (2 workers, production settings over plain HTTP on 127.0.0.1) as
@@ -21,6 +21,7 @@ Prints a JSON summary (docs/security.md "Load run" quotes it). Bounded: at most
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -120,6 +121,7 @@ def main() -> int:
     parser.add_argument("--rate-requests", type=int, default=900, help="burst on one token (rate 600/min)")
     parser.add_argument("--out", type=Path, help="also write the JSON summary here")
     parser.add_argument("--database-url", help="an EMPTY database to seed instead of a temporary SQLite file")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (database, cache)")
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="jianfu-loadrun-"))
@@ -208,6 +210,9 @@ def main() -> int:
     ok = len(acknowledged) == lost["items_after_minus_before"] == lost["acknowledged_ids_present"]
     ok = ok and lost["audit_item_create_added"] == len(acknowledged)
     summary["ok"] = ok
+    connections.close_all()
+    if not args.keep:
+        shutil.rmtree(data_dir, ignore_errors=True)
     text = json.dumps(summary, ensure_ascii=False, indent=1)
     print(text)
     if args.out:
