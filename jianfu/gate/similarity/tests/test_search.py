@@ -73,6 +73,27 @@ def test_unrelated_notices_with_the_same_stock_opening_and_closing_are_not_near_
         assert all(m.similarity < 0.6 for m in others), f"{topic}: {others}"
 
 
+def test_what_a_draft_adds_does_not_count_against_it_but_a_fragment_is_not_a_duplicate(ledger):
+    item = ledger[TOPIC_NAMES[5]]
+    _title, extra_body = make_notice(TOPIC_NAMES[9], seed=3)
+    # The whole notice again, with another notice's content appended: a duplicate.
+    [match, *_] = find_similar(item_text(item.title, item.body) + extra_body)
+    assert match.id == item.pk and match.similarity == 1.0
+    # A fifth of it repeats too little of it.
+    fragment = item.body[: len(item.body) // 5]
+    assert all(m.similarity < 0.6 for m in find_similar(fragment, min_similarity=0.0))
+
+
+def test_share_is_the_items_content_repeated_over_at_least_a_fifth_of_the_draft():
+    from jianfu.gate.similarity import text
+
+    assert text.overlap(50, draft=300, item=100) == 0.5  # additions in the draft do not count
+    assert text.overlap(10, draft=300, item=10) == 10 / 60  # a tiny item inside a long draft
+    assert text.overlap(0, draft=0, item=10) == 0.0
+    assert [text.calibrate(x) for x in (0.0, text.KNEE, 1.0)] == [0.0, 0.6, 1.0]
+    assert all(abs(text.share_for(text.calibrate(x)) - x) < 1e-3 for x in (0.1, 0.3, 0.5, 0.9))
+
+
 def test_stock_phrases_alone_match_nothing(ledger):
     boilerplate = (
         "各镇（街道），区直各有关单位：现将有关事项通知如下。请各单位高度重视，加强组织领导，"
