@@ -30,6 +30,7 @@ from uuid import UUID
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
@@ -169,6 +170,9 @@ def restore(path: Path) -> dict[str, int]:
     else:
         result = _restore_json(Path(path))
     ContentType.objects.clear_cache()
+    # Cached figures (dashboard statistics) describe the database that was replaced;
+    # its fingerprint could match the restored one by chance.
+    cache.clear()
     return result
 
 

@@ -169,3 +169,16 @@ def test_restore_first_keeps_a_safety_copy_of_the_current_database(filled, tmp_p
     assert safety.name.startswith("before-restore-")
     call_command("restore", str(safety), yes=True, no_safety_copy=True)
     assert snapshot() == current
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_forgets_cached_figures_of_the_replaced_database(filled, tmp_path):
+    from django.core.cache import cache
+
+    path = tmp_path / "copy.json.gz"
+    call_command("backup", str(path), format="json")
+    cache.set("jianfu-test-figures", {"documents": 99})
+
+    call_command("restore", str(path), yes=True, no_safety_copy=True)
+
+    assert cache.get("jianfu-test-figures") is None
