@@ -3,7 +3,7 @@
 SQLite keeps a row's columns in order and the text (`body`, 3rd column) mostly spills into
 overflow pages, so reading any later column of a row walks its overflow chain: the grouped
 queries over a year of items read this index instead of the table (about a third less time
-at 10^5 items). PostgreSQL keeps long text out of line (TOAST) and does not need it.
+at 10^5 items; `year` serves the yearly quota use). PostgreSQL keeps long text out of line (TOAST) and does not need it.
 Not part of the models' state (makemigrations stays clean); the ledger's indexes are the
 ledger's models'.
 """
@@ -14,7 +14,7 @@ INDEX = "meter_item_figures"
 COLUMNS = (
     "status", "is_upper_level", "date", "kind", "issuer_id", "targets_all", "ends_on", "frequency",
     "latest_review_id", "estimated_hours", "chars", "is_policy", "duration_minutes", "mode", "attendees",
-    "materials_required", "onsite_days", "daily_minutes", "category", "fields",
+    "materials_required", "onsite_days", "daily_minutes", "category", "fields", "year",
 )  # fmt: skip
 
 
