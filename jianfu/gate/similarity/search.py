@@ -199,21 +199,26 @@ def find_similar(
     if not hopeful:
         return []
 
-    # The ledger's filters and texts of the best few (one query), then exact
-    # verification of the best `limit + VERIFY` still standing.
+    # The ledger rows of the best few by primary key (one query; the filters
+    # are applied here, so no planner can prefer a status or date index and
+    # walk half the ledger), then exact verification of the best
+    # `limit + VERIFY` still standing.
     from jianfu.ledger.models import Item
 
-    live = Item.objects.filter(pk__in=hopeful[: 2 * (limit + VERIFY)], status__in=statuses)
-    if not include_upper:
-        live = live.filter(is_upper_level=False)
-    if since is not None:
-        live = live.filter(date__gte=since)
-    if until is not None:
-        live = live.filter(date__lte=until)
-    if kinds is not None:
-        live = live.filter(kind__in=kinds)
-    rows = {r[0]: r for r in live.order_by().values_list("id", "kind", "title", "body", "date", "issuer_id")}
-    keep = [rows[i] for i in hopeful if i in rows][: limit + VERIFY]
+    statuses_set = set(statuses)
+    kinds_set = None if kinds is None else set(kinds)
+    columns = ("id", "kind", "title", "body", "date", "issuer_id", "status", "is_upper_level")
+    rows = {r[0]: r for r in Item.objects.filter(pk__in=hopeful[: 2 * (limit + VERIFY)]).values_list(*columns)}
+    keep = [
+        rows[i][:6]
+        for i in hopeful
+        if i in rows
+        and rows[i][6] in statuses_set
+        and (include_upper or not rows[i][7])
+        and (since is None or rows[i][4] >= since)
+        and (until is None or rows[i][4] <= until)
+        and (kinds_set is None or rows[i][1] in kinds_set)
+    ][: limit + VERIFY]
     stop = store.stop_keys(fresh=False)[1]
     matches = []
     for item_id, kind, title, body, date, issuer_id in keep:

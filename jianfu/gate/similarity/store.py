@@ -100,6 +100,13 @@ def stop_keys(*, fresh: bool = True) -> tuple[int, np.ndarray, np.ndarray]:
 def _insert(cursor, table: str, columns: str, rows: list[tuple]) -> None:
     if not rows:
         return
+    if connection.vendor == "postgresql":
+        # COPY: one stream instead of a statement per 400 rows (PostgreSQL
+        # parses and plans each multi-row INSERT; COPY measured ~3× faster).
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     width = len(rows[0])
     one = "(" + ", ".join(["%s"] * width) + ")"
     for start in range(0, len(rows), ROWS_PER_INSERT):
