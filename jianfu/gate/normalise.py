@@ -10,6 +10,7 @@ came from, so evidence offsets always index the original `body`
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Common traditional → simplified pairs met in official writing (not a converter:
 # enough that the lexicon's simplified phrases match text pasted from other regions).
@@ -34,6 +35,7 @@ SENTENCE_END = frozenset("。！？；;!?\n\r")
 CLAUSE_BREAK = SENTENCE_END | frozenset(",，:：")
 
 
+@lru_cache(maxsize=65536)
 def is_skippable(ch: str) -> bool:
     """White space and punctuation/symbols that may sit inside a phrase."""
     if ch.isspace():
@@ -57,9 +59,36 @@ class Normalised:
         return self.origin[start], self.origin[end - 1] + 1
 
 
+@lru_cache(maxsize=65536)
 def normalise_char(ch: str) -> str:
+    # Pure on one character and called for every character of every draft: cached.
     out = unicodedata.normalize("NFKC", ch).lower()
     return "".join(TRAD_TO_SIMP.get(c, c) for c in out)
+
+
+class _KeyTable(dict):
+    """`str.translate` table, filled on first sight of a character: code point →
+    its normalised characters without the skippable ones (normalise_key per character)."""
+
+    def __missing__(self, code: int) -> str:
+        value = "".join(c for c in normalise_char(chr(code)) if not is_skippable(c))
+        self[code] = value
+        return value
+
+
+class _BodyTable(dict):
+    """Character → what `normalise` keeps of it, or None when its normalised form holds
+    a clause break (rare full-width forms), which takes the exact per-character path."""
+
+    def __missing__(self, ch: str) -> str | None:
+        out = normalise_char(ch)
+        value = None if any(c in CLAUSE_BREAK for c in out) else "".join(c for c in out if not is_skippable(c))
+        self[ch] = value
+        return value
+
+
+_KEY_TABLE = _KeyTable()
+_BODY_TABLE = _BodyTable()
 
 
 def normalise_phrase(phrase: str) -> str:
@@ -78,7 +107,7 @@ def normalise_phrase(phrase: str) -> str:
 
 def normalise_key(text: str) -> str:
     """Plain normalised key for comparing names (fields, list entries)."""
-    return "".join(c for ch in text or "" for c in normalise_char(ch) if not is_skippable(c))
+    return (text or "").translate(_KEY_TABLE)
 
 
 def normalise(body: str) -> Normalised:
@@ -87,11 +116,20 @@ def normalise(body: str) -> Normalised:
     sentence: list[int] = []
     clause: list[int] = []
     s_no = c_no = 0
+    table = _BODY_TABLE
     for i, ch in enumerate(body or ""):
         if ch in SENTENCE_END:
             s_no += 1
         if ch in CLAUSE_BREAK:
             c_no += 1
+            continue
+        kept = table[ch]
+        if kept is not None:
+            for c in kept:
+                text.append(c)
+                origin.append(i)
+                sentence.append(s_no)
+                clause.append(c_no)
             continue
         for c in normalise_char(ch):
             if c in CLAUSE_BREAK:  # full-width forms that NFKC turns into breaks

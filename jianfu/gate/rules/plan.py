@@ -1,6 +1,8 @@
 """Plan and quota rules (年度计划与总量控制, "只减不增"), and matching a draft
 to a reference-list entry (plan entry, duty entry, whitelist entry)."""
 
+from functools import lru_cache
+
 from jianfu.gate.context import Entry
 from jianfu.gate.normalise import normalise_key
 from jianfu.gate.rules.base import Facts, dice, finding, topic_key
@@ -9,15 +11,19 @@ from jianfu.ledger.choices import PLANNED_KINDS, Kind
 MATCH_THRESHOLD = 0.45
 
 
+@lru_cache(maxsize=8192)
+def _entry_keys(title: str, keywords: tuple[str, ...]) -> tuple[str, str, tuple[str, ...]]:
+    """(title key, topic key, keyword keys) of an entry: pure on its text, so cached
+    across drafts (each draft is matched against the same list entries)."""
+    return normalise_key(title), topic_key(title), tuple(k for k in map(normalise_key, keywords) if k)
+
+
 def _score(entry: Entry, title_key: str, title_topic: str, body_key: str) -> float:
-    entry_topic = topic_key(entry.title)
+    _, entry_topic, keys = _entry_keys(entry.title, tuple(entry.keywords))
     score = dice(entry_topic, title_topic)
     if len(entry_topic) >= 2 and (entry_topic in title_key or (title_topic and title_topic in entry_topic)):
         score += 0.5
-    for word in entry.keywords:
-        key = normalise_key(word)
-        if not key:
-            continue
+    for key in keys:
         if key in title_key:
             score += 0.5
         elif key in body_key:
@@ -36,9 +42,10 @@ def match_entry(entries, ref, title: str, body: str) -> tuple[Entry | None, str]
             if hit is not None:
                 return hit, "named"
         key = normalise_key(text)
-        hit = next((e for e in entries if normalise_key(e.title) == key), None)
+        hit = next((e for e in entries if _entry_keys(e.title, tuple(e.keywords))[0] == key), None)
         if hit is None and key:
-            scored = [(dice(topic_key(e.title), topic_key(text)), e) for e in entries]
+            ref_topic = topic_key(text)
+            scored = [(dice(_entry_keys(e.title, tuple(e.keywords))[1], ref_topic), e) for e in entries]
             scored = [s for s in scored if s[0] >= 0.8]
             hit = max(scored, key=lambda s: s[0])[1] if scored else None
         return hit, ("named" if hit else "")
