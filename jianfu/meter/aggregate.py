@@ -525,12 +525,7 @@ class _Ledger:
 
 def aggregate_stats(period: Period, params: dict[str, Any]) -> Stats:
     """The figures of `period` as stats.compute gives them (members and per-item hours left out)."""
-    with transaction.atomic(savepoint=False):
-        if connection.vendor == "postgresql":
-            # The expressions make the planner's cost estimates large enough to trigger JIT
-            # compilation, which costs seconds for queries that run in a tenth of one.
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
+    with transaction.atomic(savepoint=False):  # one snapshot for all the queries
         return _aggregate_stats(period, params)
 
 
