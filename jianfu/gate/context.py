@@ -243,8 +243,8 @@ def load_context(draft: Draft, *, exclude_id: int | None = None) -> Context:
         Quota,
     )
     from jianfu.meter.hours import merged_params
-    from jianfu.org.models import GRASSROOTS_KINDS, Unit, UnitKind
-    from jianfu.org.selectors import grassroots_under
+    from jianfu.org.models import GRASSROOTS_KINDS, UnitKind
+    from jianfu.org.selectors import grassroots_scope
 
     office = _settings("gate.thresholds", "gate.severities", "meter.defaults")
     limits = thresholds(office.get("gate.thresholds") or {})
@@ -264,9 +264,8 @@ def load_context(draft: Draft, *, exclude_id: int | None = None) -> Context:
         scope = {u.id: u.name for u in draft.targets if u.kind in grassroots_kinds}
         values["grassroots_count"] = len(draft.targets)
     else:
-        issuer = Unit.objects.filter(pk=draft.issuer.id).select_related("parent").first()
-        district_grassroots = grassroots_under(issuer)
-        scope = dict(district_grassroots.values_list("pk", "name"))
+        district_grassroots = grassroots_scope(draft.issuer.id)
+        scope = {pk: name for pk, (name, _kind) in district_grassroots.items()}
         values["grassroots_count"] = len(scope)
     kind = draft.kind
 
@@ -300,7 +299,7 @@ def load_context(draft: Draft, *, exclude_id: int | None = None) -> Context:
         if draft.targets:
             scope = {u.id: u.name for u in draft.targets if u.kind == UnitKind.SCHOOL}
         else:
-            scope = dict(district_grassroots.filter(kind=UnitKind.SCHOOL).values_list("pk", "name"))
+            scope = {pk: name for pk, (name, k) in district_grassroots.items() if k == UnitKind.SCHOOL}
         start, end = semester_bounds(draft.date)
         values["campus_items"] = _per_unit_items(Item, ItemTarget, kind, scope, start, end, exclude)
     if kind == Kind.DATA_REQUEST:

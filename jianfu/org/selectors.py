@@ -2,7 +2,12 @@
 
 from collections.abc import Iterable
 
-from jianfu.org.models import Unit, UnitAlias
+from django.db import connection
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import Length
+from django.db.models.signals import post_delete, post_save
+
+from jianfu.org.models import GRASSROOTS_KINDS, Unit, UnitAlias, UnitKind
 
 
 def normalise_name(name: str) -> str:
@@ -43,3 +48,63 @@ def grassroots_under(unit: Unit | None):
     if district is not None:
         qs = qs.filter(pk__in=district.descendant_ids())
     return qs
+
+
+# The unit tree, read once and kept while it does not change. Saves and deletes in
+# this process invalidate it at once (signals); a cheap aggregate catches changes
+# made by other processes or by bulk writes (added/removed/reparented/renamed
+# units, activation and kind changes).
+_tree: dict = {}
+_generation = [0]
+
+
+def _unit_changed(**kwargs) -> None:
+    _generation[0] += 1
+
+
+post_save.connect(_unit_changed, sender=Unit, dispatch_uid="org.selectors.unit_tree.save")
+post_delete.connect(_unit_changed, sender=Unit, dispatch_uid="org.selectors.unit_tree.delete")
+
+
+def _unit_tree() -> dict[int, tuple[int | None, str, bool, str]]:
+    """pk → (parent_id, kind, is_active, name) of every unit."""
+    stamp = Unit.objects.order_by().aggregate(
+        n=Count("id"),
+        top=Max("id"),
+        parents=Sum("parent_id"),
+        active=Count("id", filter=Q(is_active=True)),
+        grassroots=Count("id", filter=Q(kind__in=GRASSROOTS_KINDS)),
+        names=Sum(Length("name")),
+    )
+    key = (connection.alias, str(connection.settings_dict.get("NAME")), _generation[0], tuple(stamp.values()))
+    if _tree.get("key") != key:
+        rows = Unit.objects.order_by().values_list("pk", "parent_id", "kind", "is_active", "name")
+        _tree.update(key=key, units={pk: (parent, kind, active, name) for pk, parent, kind, active, name in rows})
+    return _tree["units"]
+
+
+def grassroots_scope(unit_id: int | None) -> dict[int, tuple[str, str]]:
+    """What `grassroots_under` selects, as pk → (name, kind), from the cached tree."""
+    units = _unit_tree()
+    district = None
+    seen: set[int] = set()
+    node = unit_id
+    while node is not None and node in units and node not in seen:  # self, then ancestors
+        seen.add(node)
+        if units[node][1] == UnitKind.DISTRICT:
+            district = node
+            break
+        node = units[node][0]
+    if district is not None:
+        children: dict[int, list[int]] = {}
+        for pk, (parent, *_rest) in units.items():
+            children.setdefault(parent, []).append(pk)
+        below: set[int] = set()
+        frontier = [district]
+        while frontier:
+            frontier = [pk for p in frontier for pk in children.get(p, ()) if pk not in below]
+            below.update(frontier)
+    else:
+        below = set(units)
+    kinds = {str(k) for k in GRASSROOTS_KINDS}
+    return {pk: (units[pk][3], units[pk][1]) for pk in below if units[pk][2] and units[pk][1] in kinds}

@@ -109,3 +109,30 @@ def test_the_example_of_the_spec_is_accepted_and_only_its_kinds_block_is_read(di
     # The meeting block says 120 minutes onsite, but this is a document.
     assert {f["code"] for f in result["findings"]} == {"NOT_IN_PLAN"}
     assert result["measures"]["target_units"] == 2
+
+
+def test_the_unit_tree_cached_between_reviews_follows_every_change(district):
+    from jianfu.org.models import Unit, UnitKind
+    from jianfu.org.selectors import grassroots_scope, grassroots_under
+    from jianfu.testing import make_unit
+
+    data = {"kind": "document", "title": "t", "issuer": "区应急管理局"}
+    assert review_draft(data)["measures"]["target_units"] == 5
+    make_unit("新设村", UnitKind.VILLAGE, district["township"])  # saved: signal
+    assert review_draft(data)["measures"]["target_units"] == 6
+    # Bulk writes (another process, an import) send no signal: the tree's stamp still moves.
+    Unit.objects.filter(name="新设村").update(is_active=False)
+    assert review_draft(data)["measures"]["target_units"] == 5
+    Unit.objects.filter(pk=district["village"].pk).update(name="青山新村")
+    scope = grassroots_scope(district["dept_a"].pk)
+    assert scope[district["village"].pk] == ("青山新村", UnitKind.VILLAGE)
+    assert set(scope) == set(grassroots_under(district["dept_a"]).values_list("pk", flat=True))
+
+
+def test_a_plan_entry_added_or_renamed_is_seen_by_the_next_review(district):
+    data = {"kind": "document", "title": "关于开展安全生产大检查的通知", "issuer": "区应急管理局", "year": 2025}
+    assert "NOT_IN_PLAN" in {f["code"] for f in review_draft(data)["findings"]}
+    entry = PlanEntry.objects.create(year=2025, unit=district["dept_a"], kind="document", title="安全生产大检查")
+    assert "NOT_IN_PLAN" not in {f["code"] for f in review_draft(data)["findings"]}
+    PlanEntry.objects.filter(pk=entry.pk).update(title="森林防火宣传")
+    assert "NOT_IN_PLAN" in {f["code"] for f in review_draft(data)["findings"]}
