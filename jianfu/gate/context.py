@@ -188,15 +188,19 @@ _lexicon_cache: dict[str, Any] = {}
 def _lexicon() -> tuple[tuple[str, str], ...]:
     """The active lexicon. One cheap aggregate tells whether the office changed it
     since this process last read it (rows added/removed/switched, or updated_at moved)."""
-    from django.db.models import Count, Max
+    from django.db import connection
 
     from jianfu.gate.lexicon import default_entries
     from jianfu.gate.models import LexiconEntry
 
-    stamp = LexiconEntry.objects.aggregate(
-        n=Count("id"), active=Count("id", filter=Q(is_active=True)), latest=Max("updated_at"), top=Max("id")
+    # Raw SQL: the ORM's aggregate() spends ~2 ms of Python on a ~0.1 ms query.
+    sql = (
+        "SELECT COUNT(*), SUM(CASE WHEN is_active THEN 1 ELSE 0 END), MAX(updated_at), MAX(id)"  # noqa: S608 - own table
+        f" FROM {LexiconEntry._meta.db_table}"
     )
-    key = (connection_alias(), stamp["n"], stamp["active"], stamp["latest"], stamp["top"])
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        key = (connection_alias(), *cursor.fetchone())
     if _lexicon_cache.get("key") == key:
         return _lexicon_cache["entries"]
     rows = list(LexiconEntry.objects.order_by("code", "phrase").values_list("code", "phrase", "is_active"))

@@ -3,8 +3,6 @@
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Count, Max, Q, Sum
-from django.db.models.functions import Length
 from django.db.models.signals import post_delete, post_save
 
 from jianfu.org.models import GRASSROOTS_KINDS, Unit, UnitAlias, UnitKind
@@ -66,26 +64,41 @@ post_save.connect(_unit_changed, sender=Unit, dispatch_uid="org.selectors.unit_t
 post_delete.connect(_unit_changed, sender=Unit, dispatch_uid="org.selectors.unit_tree.delete")
 
 
-def _unit_tree() -> dict[int, tuple[int | None, str, bool, str]]:
-    """pk → (parent_id, kind, is_active, name) of every unit."""
-    stamp = Unit.objects.order_by().aggregate(
-        n=Count("id"),
-        top=Max("id"),
-        parents=Sum("parent_id"),
-        active=Count("id", filter=Q(is_active=True)),
-        grassroots=Count("id", filter=Q(kind__in=GRASSROOTS_KINDS)),
-        names=Sum(Length("name")),
+def _tree_stamp() -> tuple:
+    """One aggregate row that moves with any change of the tree. Raw SQL: the ORM's
+    aggregate() costs ~2 ms of Python per call here, the query itself ~0.1 ms."""
+    kinds = [str(k) for k in GRASSROOTS_KINDS]
+    marks = ", ".join(["%s"] * len(kinds))
+    sql = (
+        "SELECT COUNT(*), MAX(id), SUM(parent_id), SUM(CASE WHEN is_active THEN 1 ELSE 0 END),"  # noqa: S608 - placeholders, own table
+        f" SUM(CASE WHEN kind IN ({marks}) THEN id ELSE 0 END), SUM(LENGTH(name)), SUM(LENGTH(kind))"
+        f" FROM {Unit._meta.db_table}"
     )
-    key = (connection.alias, str(connection.settings_dict.get("NAME")), _generation[0], tuple(stamp.values()))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, kinds)
+        return tuple(cursor.fetchone())
+
+
+def _unit_tree() -> tuple[dict[int, tuple[int | None, str, bool, str]], dict]:
+    """(pk → (parent_id, kind, is_active, name) of every unit, scopes computed from it)."""
+    key = (connection.alias, str(connection.settings_dict.get("NAME")), _generation[0], _tree_stamp())
     if _tree.get("key") != key:
         rows = Unit.objects.order_by().values_list("pk", "parent_id", "kind", "is_active", "name")
-        _tree.update(key=key, units={pk: (parent, kind, active, name) for pk, parent, kind, active, name in rows})
-    return _tree["units"]
+        units = {pk: (parent, kind, active, name) for pk, parent, kind, active, name in rows}
+        _tree.update(key=key, value=(units, {}))
+    return _tree["value"]
 
 
 def grassroots_scope(unit_id: int | None) -> dict[int, tuple[str, str]]:
-    """What `grassroots_under` selects, as pk → (name, kind), from the cached tree."""
-    units = _unit_tree()
+    """What `grassroots_under` selects, as pk → (name, kind), from the cached tree
+    (computed once per unit and tree version; callers must not modify it)."""
+    units, scopes = _unit_tree()
+    if unit_id not in scopes:
+        scopes[unit_id] = _scope(units, unit_id)
+    return scopes[unit_id]
+
+
+def _scope(units, unit_id: int | None) -> dict[int, tuple[str, str]]:
     district = None
     seen: set[int] = set()
     node = unit_id
