@@ -49,3 +49,23 @@ def env_int(name: str, default: int) -> int:
 def env_path(name: str, default: Path) -> Path:
     raw = os.environ.get(name)
     return Path(raw).expanduser().resolve() if raw else default
+
+
+RATE_PERIODS = ("s", "sec", "m", "min", "h", "hour", "d", "day")
+
+
+def env_rates(name: str) -> dict[str, str] | None:
+    """`category=N/period,...` (e.g. `token=600/min,anon=60/min`), or None if unset."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return None
+    rates = {}
+    for part in env_list(name):
+        category, _, rate = part.partition("=")
+        count, _, period = rate.partition("/")
+        if not category.strip() or not count.strip().isdigit() or period.strip() not in RATE_PERIODS:
+            raise ImproperlyConfigured(
+                f"环境变量 {name} 中的 {part!r} 无法识别：应写作 类别=次数/时段，如 token=600/min"
+            )
+        rates[category.strip()] = f"{int(count)}/{period.strip()}"
+    return rates

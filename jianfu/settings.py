@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from jianfu.env import env_bool, env_int, env_list, env_path, env_str
+from jianfu.env import env_bool, env_int, env_list, env_path, env_rates, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env_path("JIANFU_DATA_DIR", BASE_DIR / "var")
@@ -173,6 +173,10 @@ JIANFU_SHARED_CACHE = {
     # Each set lists the directory to decide on culling: keep the bound modest.
     "OPTIONS": {"MAX_ENTRIES": 2000, "CULL_FREQUENCY": 4},
 }
+# API rate limits per category (jianfu/api/ratelimit.py has the defaults), e.g.
+# API_RATES="token=600/min,user=1200/min,anon=60/min".
+if (_rates := env_rates("API_RATES")) is not None:
+    JIANFU_API_RATES = _rates
 CACHES = {"default": ({"BACKEND": "django.core.cache.backends.locmem.LocMemCache"} if TESTING else JIANFU_SHARED_CACHE)}
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)

@@ -64,3 +64,17 @@ def test_forwarded_address_is_trusted_only_from_the_local_proxy():
     direct = rf.get("/", REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="1.2.3.4")
     assert client_address(behind_nginx) == "10.1.2.3"
     assert client_address(direct) == "10.9.9.9"
+
+
+def test_rates_from_the_environment_are_parsed_and_bad_ones_named(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from jianfu.env import env_rates
+
+    monkeypatch.setenv("API_RATES", "token=600/min, anon=5/s")
+    assert env_rates("API_RATES") == {"token": "600/min", "anon": "5/s"}
+    monkeypatch.setenv("API_RATES", "token=600/fortnight")
+    with pytest.raises(ImproperlyConfigured, match="token=600/fortnight"):
+        env_rates("API_RATES")
+    monkeypatch.delenv("API_RATES")
+    assert env_rates("API_RATES") is None
