@@ -23,7 +23,9 @@ def _pg(sql: str) -> None:
         conn.execute(sql)
 
 
-def one(db: str, size: int, out_dir: Path, *, http: bool, baselines: bool, queries: int, style: str) -> list[dict]:
+def one(
+    db: str, size: int, out_dir: Path, *, http: bool, baselines: bool, queries: int, style: str, keep_db: bool
+) -> list[dict]:
     env = dict(os.environ)
     env.pop("JIANFU_TESTING", None)
     # Production settings (DEBUG off: no per-query logging, which costs ~20 % of an
@@ -70,7 +72,7 @@ def one(db: str, size: int, out_dir: Path, *, http: bool, baselines: bool, queri
     subprocess.run(cmd, env=env, check=True, cwd=HERE.parent)
     print(f"== {db} {size:,} done in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     records = json.loads(out.read_text())
-    if db == "postgresql":
+    if db == "postgresql" and not keep_db:
         _pg(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
     return records
 
@@ -101,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
+    parser.add_argument("--keep-db", action="store_true", help="keep the PostgreSQL database (SQLite files are kept)")
     args = parser.parse_args(argv)
     sizes = sorted({int(s) for s in (args.size or [1e4, 1e5])})
     dbs = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
@@ -123,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
                 baselines=not args.no_baselines and db == "sqlite",
                 queries=args.queries,
                 style=args.style,
+                keep_db=args.keep_db,
             )
             # Written after every run, so a run cut short still leaves what it measured.
             _write(out, kept + records)
