@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 # Common traditional → simplified pairs met in official writing (not a converter:
 # enough that the lexicon's simplified phrases match text pasted from other regions).
 _TRAD = (
@@ -87,8 +89,33 @@ class _BodyTable(dict):
         return value
 
 
+class _FlatTable(dict):
+    """`str.translate` table of the fast path: code point → its one kept character or ""."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        value = "" if ch in CLAUSE_BREAK else (_BODY_TABLE[ch] or "")
+        self[code] = value
+        return value
+
+
+class _ClassTable(dict):
+    """`str.translate` table of the fast path: code point → one byte saying what the
+    character is: 0 dropped, 1 kept, 2 clause break, 3 sentence end (also a clause break)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        value = (
+            "\x03" if ch in SENTENCE_END else "\x02" if ch in CLAUSE_BREAK else "\x01" if _BODY_TABLE[ch] else "\x00"
+        )
+        self[code] = value
+        return value
+
+
 _KEY_TABLE = _KeyTable()
 _BODY_TABLE = _BodyTable()
+_FLAT_TABLE = _FlatTable()
+_CLASS_TABLE = _ClassTable()
 
 
 def normalise_phrase(phrase: str) -> str:
@@ -110,14 +137,42 @@ def normalise_key(text: str) -> str:
     return (text or "").translate(_KEY_TABLE)
 
 
+def _normalise_fast(body: str) -> Normalised | None:
+    """`normalise` in C and NumPy when every character gives at most one kept character
+    and no break of its own (nearly every body); None sends the rest to the exact loop."""
+    table = _BODY_TABLE
+    for ch in set(body):
+        if ch not in CLAUSE_BREAK:
+            kept = table[ch]
+            if kept is None or len(kept) > 1:
+                return None
+    classes = np.frombuffer(body.translate(_CLASS_TABLE).encode("latin-1"), dtype=np.uint8)
+    # A kept character is never a break, so counting breaks up to and including it
+    # numbers its sentence and clause as the loop does.
+    sentence = np.cumsum(classes == 3)
+    clause = np.cumsum(classes >= 2)
+    origin = np.flatnonzero(classes == 1)
+    return Normalised(
+        body.translate(_FLAT_TABLE),
+        tuple(origin.tolist()),
+        tuple(sentence[origin].tolist()),
+        tuple(clause[origin].tolist()),
+    )
+
+
 def normalise(body: str) -> Normalised:
+    return _normalise_fast(body or "") or _normalise_loop(body or "")
+
+
+def _normalise_loop(body: str) -> Normalised:
+    """The exact definition, one character at a time."""
     text: list[str] = []
     origin: list[int] = []
     sentence: list[int] = []
     clause: list[int] = []
     s_no = c_no = 0
     table = _BODY_TABLE
-    for i, ch in enumerate(body or ""):
+    for i, ch in enumerate(body):
         if ch in SENTENCE_END:
             s_no += 1
         if ch in CLAUSE_BREAK:

@@ -36,3 +36,17 @@ def test_phrase_markers_survive_phrase_normalisation():
     assert normalise_phrase("上传……照片") == "上传…照片"
     assert normalise_phrase("#分钟内 回复") == "#分钟内回复"
     assert normalise_key(" 户籍 人口（人）") == "户籍人口人"
+
+
+def test_the_table_driven_path_gives_what_the_per_character_loop_gives():
+    from jianfu.gate.normalise import _normalise_fast, _normalise_loop
+
+    body = "各镇（街道）：\n  请于11月20日前上传ＰＰＴ和簽到照片，收到請回复！不得要求“拍 照 留 痕”；谢谢。"
+    assert _normalise_fast(body) == _normalise_loop(body)
+    # "﹐" (small comma) and "ﬁ" (a ligature) normalise to a break or to several
+    # characters: the exact loop handles those bodies.
+    for odd in ("收到﹐请回复。", "ﬁle上传照片"):
+        assert _normalise_fast(odd) is None
+        assert normalise(odd) == _normalise_loop(odd)
+    n = normalise("收到﹐请回复")
+    assert n.text == "收到请回复" and n.clause[1] != n.clause[2]
