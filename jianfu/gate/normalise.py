@@ -68,13 +68,19 @@ def normalise_char(ch: str) -> str:
     return "".join(TRAD_TO_SIMP.get(c, c) for c in out)
 
 
+# Tables fill as characters are met; bounded so that drafts full of rare code points
+# cannot grow them without end (characters beyond the bound are computed each time).
+_TABLE_MAX = 65536
+
+
 class _KeyTable(dict):
     """`str.translate` table, filled on first sight of a character: code point →
     its normalised characters without the skippable ones (normalise_key per character)."""
 
     def __missing__(self, code: int) -> str:
         value = "".join(c for c in normalise_char(chr(code)) if not is_skippable(c))
-        self[code] = value
+        if len(self) < _TABLE_MAX:
+            self[code] = value
         return value
 
 
@@ -85,7 +91,8 @@ class _BodyTable(dict):
     def __missing__(self, ch: str) -> str | None:
         out = normalise_char(ch)
         value = None if any(c in CLAUSE_BREAK for c in out) else "".join(c for c in out if not is_skippable(c))
-        self[ch] = value
+        if len(self) < _TABLE_MAX:
+            self[ch] = value
         return value
 
 
@@ -95,7 +102,8 @@ class _FlatTable(dict):
     def __missing__(self, code: int) -> str:
         ch = chr(code)
         value = "" if ch in CLAUSE_BREAK else (_BODY_TABLE[ch] or "")
-        self[code] = value
+        if len(self) < _TABLE_MAX:
+            self[code] = value
         return value
 
 
@@ -108,7 +116,8 @@ class _ClassTable(dict):
         value = (
             "\x03" if ch in SENTENCE_END else "\x02" if ch in CLAUSE_BREAK else "\x01" if _BODY_TABLE[ch] else "\x00"
         )
-        self[code] = value
+        if len(self) < _TABLE_MAX:
+            self[code] = value
         return value
 
 
