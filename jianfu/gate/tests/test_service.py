@@ -118,14 +118,16 @@ def test_the_unit_tree_cached_between_reviews_follows_every_change(district):
 
     data = {"kind": "document", "title": "t", "issuer": "区应急管理局"}
     assert review_draft(data)["measures"]["target_units"] == 5
-    make_unit("新设村", UnitKind.VILLAGE, district["township"])  # saved: signal
+    make_unit("新设村", UnitKind.VILLAGE, district["township"])
     assert review_draft(data)["measures"]["target_units"] == 6
-    # Bulk writes (another process, an import) send no signal: the tree's stamp still moves.
+    # Bulk writes (another process, an import) send no signal and are seen too.
     Unit.objects.filter(name="新设村").update(is_active=False)
     assert review_draft(data)["measures"]["target_units"] == 5
-    Unit.objects.filter(pk=district["village"].pk).update(name="青山新村")
+    Unit.objects.filter(pk=district["village"].pk).update(name="青峰村")  # same length as 青山村
+    Unit.objects.filter(pk=district["community"].pk).update(kind=UnitKind.SCHOOL)
     scope = grassroots_scope(district["dept_a"].pk)
-    assert scope[district["village"].pk] == ("青山新村", UnitKind.VILLAGE)
+    assert scope[district["village"].pk] == ("青峰村", UnitKind.VILLAGE)
+    assert scope[district["community"].pk][1] == UnitKind.SCHOOL
     assert set(scope) == set(grassroots_under(district["dept_a"]).values_list("pk", flat=True))
 
 
