@@ -385,6 +385,14 @@ def _computed(
             yield finished()
 
 
+def is_empty_for_ledger() -> bool:
+    """The ledger has items but the index has none: a fresh restore, or an upgrade
+    whose migration emptied the index. `jianfu reindex` fills it."""
+    from jianfu.ledger.models import Item
+
+    return not Signature.objects.exists() and Item.objects.exists()
+
+
 def index_size_bytes() -> dict[str, int]:
     """Bytes on disk of each index table with its indexes (for the benchmarks'
     `index_bytes_per_item`); empty when the backend cannot say."""

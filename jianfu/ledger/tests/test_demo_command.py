@@ -60,6 +60,19 @@ def test_demo_leaves_a_database_with_data_alone(served, small_seed, district, pe
 
 
 @pytest.mark.django_db
+def test_demo_rebuilds_an_index_that_an_upgrade_emptied(served, district):
+    from jianfu.gate.similarity.models import Signature
+    from jianfu.testing import make_item
+
+    make_item(issuer=district["dept_a"], status="issued", title="关于开展防汛检查的通知", body="各镇：请做好防汛。" * 20)
+    Signature.objects.all().delete()  # what similarity/0002 does on upgrade
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert "正在重建" in out.getvalue()
+    assert Signature.objects.count() == 1
+
+
+@pytest.mark.django_db
 def test_a_demo_password_that_was_changed_is_not_printed(served, small_seed):
     seed.seed_demo(today=dt.date(2025, 12, 31), scale=0.03, review_limit=0)
     office = User.objects.get(username="office")

@@ -10,6 +10,7 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from jianfu.gate.similarity import store
 from jianfu.ledger.demo import serving
 from jianfu.ledger.demo.accounts import DEMO_ACCOUNTS
 from jianfu.ledger.demo.seed import SeedError, database_is_empty, seed_demo
@@ -61,6 +62,9 @@ class Command(BaseCommand):
             out.write(result.summary())
         else:
             out.write("数据库中已有数据，不再生成示范区。")
+            if store.is_empty_for_ledger():
+                out.write("相似度索引为空（升级后首次启动），正在重建（jianfu reindex）……")
+                store.rebuild()
         rows = valid_demo_logins()
         if rows:
             out.write("\n演示账号（仅供本机演示，请勿用于生产环境）：\n")
