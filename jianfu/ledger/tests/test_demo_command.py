@@ -64,7 +64,9 @@ def test_demo_rebuilds_an_index_that_an_upgrade_emptied(served, district):
     from jianfu.gate.similarity.models import Signature
     from jianfu.testing import make_item
 
-    make_item(issuer=district["dept_a"], status="issued", title="关于开展防汛检查的通知", body="各镇：请做好防汛。" * 20)
+    make_item(
+        issuer=district["dept_a"], status="issued", title="关于开展防汛检查的通知", body="各镇：请做好防汛。" * 20
+    )
     Signature.objects.all().delete()  # what similarity/0002 does on upgrade
     out = StringIO()
     call_command("demo", stdout=out)

@@ -262,3 +262,21 @@ def test_a_body_keeps_its_indentation_while_other_cells_are_trimmed(district):
     assert result.ok, messages(result)
     item = Item.objects.get()
     assert item.title == "甲" and item.body == "\u3000\u3000各镇：\n  一、要求\n"
+
+
+def test_a_large_import_refreshes_the_planner_statistics(
+    district, indexed, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+
+    from jianfu.ledger.io import runner
+
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are refreshed on PostgreSQL only")
+    monkeypatch.setattr(runner, "ANALYZE_AFTER", 3)
+    rows = [row(标题=f"关于开展第{n}次安全检查的通知", 编号=f"S-{n}") for n in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_import("items", items_file(*rows), filename="items.csv").ok
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Item._meta.db_table])
+        assert cursor.fetchone()[0] == Item.objects.count()
