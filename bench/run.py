@@ -74,6 +74,7 @@ def load(corpus, today: dt.date) -> tuple[list[int], float, float]:
 
     from jianfu.gate.similarity import store
     from jianfu.ledger.io.items import _insert_items
+    from jianfu.ledger.io.runner import refresh_statistics
     from jianfu.ledger.models import Item
     from jianfu.org.models import Unit
 
@@ -116,6 +117,7 @@ def load(corpus, today: dt.date) -> tuple[list[int], float, float]:
         with transaction.atomic():
             _insert_items(chunk)
         ids.extend(i.pk for i in chunk)
+    refresh_statistics()  # as run_import does after a large import
     t_insert = time.perf_counter() - t0
     t1 = time.perf_counter()
     store.rebuild()
