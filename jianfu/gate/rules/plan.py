@@ -35,6 +35,8 @@ def match_entry(entries, ref, title: str, body: str) -> tuple[Entry | None, str]
     """The entry named by `ref` (id or title), or, with no ref, the best match of
     the title and keywords. Returns (entry or None, "named" | "auto" | "")."""
     entries = list(entries)
+    if not entries:
+        return None, ""
     if ref is not None:
         text = str(ref).strip()
         if text.isdigit():
