@@ -299,6 +299,12 @@ class Item(models.Model):
     platform = models.CharField("平台", max_length=20, choices=Platform.choices, blank=True)
     daily_minutes = models.PositiveIntegerField("每日占用分钟", null=True, blank=True)
     app_demands = models.JSONField("使用要求", default=list, blank=True, help_text="打卡、秒回、上传照片、排名……")
+    # The meter's hours per occurrence per unit (Standard Cost Model), stored on write by
+    # jianfu.meter.figures.fill; valid only for the tariffs hashed in meter_key and the review
+    # in meter_review_id, otherwise the meter computes it from the columns at query time.
+    meter_hours = models.FloatField("单位单次工时", null=True, blank=True, editable=False)
+    meter_key = models.CharField("工时参数指纹", max_length=16, blank=True, default="", editable=False)
+    meter_review_id = models.PositiveIntegerField("工时所据审核", null=True, blank=True, editable=False)
 
     objects = ItemQuerySet.as_manager()
 

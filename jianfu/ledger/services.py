@@ -13,6 +13,7 @@ from jianfu.gate import index as gate_index
 from jianfu.ledger.choices import DecisionAction, Kind, Status
 from jianfu.ledger.lifecycle import LifecycleError, check_transition
 from jianfu.ledger.models import Decision, Item, ItemTarget, Review, ReviewFinding
+from jianfu.meter import figures as meter_figures
 from jianfu.org.models import Unit, User
 from jianfu.org.services import record_audit
 
@@ -85,6 +86,7 @@ def create_item(*, by: User | None, targets: Iterable[Unit] = (), status: str = 
     if status == Status.ISSUED and not item.issued_on:
         item.issued_on = item.date
         item.save(update_fields=["issued_on"])
+    meter_figures.fill(item)
     record_audit(actor=by, action="item.create", target=item, summary=item.title, after=snapshot(item))
     _reindex_on_commit(item.pk)
     return item
@@ -109,6 +111,7 @@ def update_item(*, item: Item, by: User | None, targets: Iterable[Unit] | None =
         set_targets(item, targets)
     elif "date" in fields or "kind" in fields:
         ItemTarget.objects.filter(item=item).update(kind=item.kind, date=item.date)
+    meter_figures.fill(item)
     record_audit(actor=by, action="item.update", target=item, summary=item.title, before=before, after=snapshot(item))
     _reindex_on_commit(item.pk)
     return item
@@ -140,6 +143,7 @@ def store_review(*, item: Item, review: dict[str, Any], trigger: str = "submit")
     )
     item.latest_review = row
     item.save(update_fields=["latest_review"])
+    meter_figures.fill(item)
     return row
 
 

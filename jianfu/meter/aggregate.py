@@ -46,6 +46,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 
 from jianfu.ledger.models import Item, ItemTarget, ReviewFinding
+from jianfu.meter.figures import stored_hours
 from jianfu.meter.hours import REPORT_BACK_CODES, BurdenFacts, occurrences
 from jianfu.meter.periods import Period
 from jianfu.meter.selectors import COUNTED_STATUSES, RECURRING_FREQUENCIES, _burden_q, counted_items, load_rows
@@ -224,7 +225,7 @@ class _Ledger:
             lambda d: Value(len(self.scope_of(d))),
             Value(len(tree.all_grassroots)),
         )
-        self.hours = hours_expression(params)
+        self.hours = stored_hours(params)
 
     def scope_of(self, district: int) -> list[int]:
         return self.tree.scope[district] if district != NO_DISTRICT else self.tree.all_grassroots
@@ -245,7 +246,7 @@ class _Ledger:
                 unit__kind__in=GRASSROOTS,
             )
             .filter(_burden_q(self.period, self.previous, "item__"))
-            .annotate(h=hours_expression(self.params, "item__"))
+            .annotate(h=stored_hours(self.params, "item__"))
         )
 
     def scope(self):

@@ -25,6 +25,7 @@ from jianfu.ledger.io.cells import Cells
 from jianfu.ledger.io.columns import Column
 from jianfu.ledger.io.report import RowError
 from jianfu.ledger.models import Item, ItemTarget
+from jianfu.meter import figures as meter_figures
 from jianfu.org.models import Unit
 
 CHUNK = 500
@@ -114,6 +115,7 @@ def _insert_items(items: list[Item]) -> None:
         return
     if not conn.features.can_return_rows_from_bulk_insert:
         Item.objects.bulk_create(items)
+        meter_figures.fill(*items)
         return
     fields = [f for f in Item._meta.concrete_fields if not f.primary_key]
     prepare = [
@@ -158,6 +160,7 @@ def _insert_items(items: list[Item]) -> None:
                     item.pk = pk
     for item in items:
         item._state.adding = False
+    meter_figures.fill(*items)  # the meter's stored hours, one UPDATE for the batch
 
 
 class ItemsHandler(Handler):

@@ -1,0 +1,98 @@
+"""Each item's hours per occurrence per unit, stored on the item when it is written, so a
+year's burden is a SUM over a column instead of the Standard Cost Model evaluated per row
+(with a lookup of the latest review's findings) in every grouped query.
+
+    fill(*items)          store the figure of these items (services, importer)
+    refresh()             store it wherever it is missing or stale (tariffs changed, migration)
+    stored_hours(params)  the figure for the meter's queries
+
+The stored number depends on the tariffs and on the latest review's findings, which change
+without the item being saved. It is therefore valid only while `meter_key` equals the hash of
+the tariffs in force and `meter_review_id` is the item's latest review; for any other row
+`stored_hours` computes it from the columns, as before, so a stale row costs time, never
+correctness. Saving the tariffs refreshes every row after the commit. The number of target
+units is not stored: it follows the unit tree and is applied at query time.
+"""
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Case, F, FloatField, Q, QuerySet, When
+from django.db.models.signals import post_save
+
+from jianfu.ledger.models import Item
+
+TARIFF_SETTING = "meter.defaults"
+
+
+def tariff_key(params: dict[str, Any]) -> str:
+    """A short, stable hash of the tariffs the stored hours were computed with."""
+    raw = json.dumps(params, sort_keys=True, default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def fresh(params: dict[str, Any], prefix: str = "") -> Q:
+    """The stored hours hold for these tariffs and the item's latest review."""
+    same_review = Q(**{prefix + "meter_review_id": F(prefix + "latest_review_id")}) | Q(
+        **{prefix + "meter_review_id__isnull": True, prefix + "latest_review_id__isnull": True}
+    )
+    return Q(**{prefix + "meter_key": tariff_key(params)}) & same_review
+
+
+def stored_hours(params: dict[str, Any], prefix: str = "") -> Case:
+    """Hours per occurrence per unit: the stored figure where fresh, else computed from the columns."""
+    from jianfu.meter.aggregate import hours_expression  # the aggregate reads this module
+
+    return Case(
+        When(fresh(params, prefix), then=F(prefix + "meter_hours")),
+        default=hours_expression(params, prefix),
+        output_field=FloatField(),
+    )
+
+
+def _store(qs: QuerySet, params: dict[str, Any] | None) -> int:
+    from jianfu.meter.aggregate import hours_expression
+    from jianfu.meter.service import meter_params
+
+    params = params or meter_params()
+    return qs.update(
+        meter_hours=hours_expression(params), meter_key=tariff_key(params), meter_review_id=F("latest_review_id")
+    )
+
+
+def fill(*items: Item, params: dict[str, Any] | None = None) -> None:
+    """Store the hours of these saved items (one UPDATE per run of consecutive ids)."""
+    pks = sorted({item.pk for item in items if item.pk is not None})
+    if not pks:
+        return
+    runs = Q()
+    start = prev = pks[0]
+    for pk in [*pks[1:], None]:
+        if pk is not None and pk == prev + 1:
+            prev = pk
+            continue
+        runs |= Q(pk__gte=start, pk__lte=prev)
+        if pk is not None:
+            start = prev = pk
+    _store(Item.objects.filter(runs), params)
+
+
+def refresh(params: dict[str, Any] | None = None) -> int:
+    """Store the hours of every item whose stored figure is missing or stale; returns how many."""
+    from jianfu.meter.service import meter_params
+
+    params = params or meter_params()
+    return _store(Item.objects.exclude(fresh(params)), params)
+
+
+def _tariffs_saved(sender, instance, **kwargs) -> None:
+    if instance.key == TARIFF_SETTING:
+        transaction.on_commit(refresh)
+
+
+def connect() -> None:
+    from jianfu.org.models import Setting
+
+    post_save.connect(_tariffs_saved, sender=Setting, dispatch_uid="jianfu.meter.figures.tariffs")

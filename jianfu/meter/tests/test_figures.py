@@ -1,0 +1,93 @@
+"""The hours stored on each item (`jianfu.meter.figures`) stay those of the Standard Cost Model
+after every kind of write, and a stale row is never read as fresh."""
+
+import datetime as dt
+import random
+
+import pytest
+
+from jianfu.ledger import services
+from jianfu.ledger.io.items import _insert_items
+from jianfu.ledger.models import Item
+from jianfu.meter import figures
+from jianfu.meter.hours import merged_params
+from jianfu.meter.periods import parse_period
+from jianfu.meter.service import meter_params
+from jianfu.meter.tests.test_aggregate import assert_same, random_ledger
+from jianfu.org.services import set_setting
+from jianfu.testing import make_item
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(item: Item) -> tuple[float | None, bool]:
+    """(stored hours, whether they hold for the tariffs in force and the latest review)."""
+    row = Item.objects.filter(pk=item.pk)
+    return row.get().meter_hours, row.filter(figures.fresh(meter_params())).exists()
+
+
+def test_create_update_and_review_store_the_hours(district):
+    item = make_item(issuer=district["dept_a"], body="字" * 2000, targets=[district["township"]], status="draft")
+    assert stored(item) == (0.7, True)  # 0.5 reading + 0.1 × 2
+    services.update_item(item=item, by=None, body="字" * 4000)
+    assert stored(item) == (0.9, True)
+    row = services.store_review(
+        item=item,
+        review={"verdict": "revise", "findings": [{"code": "TRACE_DEMAND", "severity": "warn"}] * 2, "measures": {}},
+    )
+    assert stored(item) == (1.9, True)  # the demand's 1.0 once, however often it was found
+    assert Item.objects.get(pk=item.pk).meter_review_id == row.pk
+
+
+def test_a_review_written_behind_the_services_back_makes_the_row_stale(district):
+    item = make_item(issuer=district["dept_a"], body="字" * 2000)
+    review = services.store_review(item=item, review={"verdict": "pass", "findings": [], "measures": {}})
+    other = make_item(issuer=district["dept_a"])
+    Item.objects.filter(pk=other.pk).update(latest_review=review)
+    assert stored(other) == (0.5, False)
+
+
+def test_the_bulk_import_path_stores_the_hours(district):
+    common = {"issuer": district["dept_a"], "status": "issued", "date": dt.date(2025, 3, 1), "year": 2025}
+    items = [
+        Item(kind="meeting", title="会", duration_minutes=60, mode="onsite", attendees=2, **common),
+        Item(kind="data_request", title="表", fields=["姓名", "电话", "住址"], **common),
+        Item(kind="inspection", title="查", onsite_days=2.0, **common),
+    ]
+    _insert_items(items)
+    assert [stored(i) for i in items] == [(4.0, True), (0.15, True), (16.0, True)]
+
+
+def test_new_tariffs_refresh_every_stored_figure(district, django_capture_on_commit_callbacks):
+    item = make_item(issuer=district["dept_a"], body="字" * 2000)
+    with django_capture_on_commit_callbacks(execute=True):
+        set_setting(key="meter.defaults", value={"document_read_hours": 1.0}, by=None)
+    assert stored(item) == (1.2, True)
+
+
+def test_until_refreshed_new_tariffs_read_the_columns_not_the_stale_figure(district):
+    item = make_item(issuer=district["dept_a"], body="字" * 2000, targets=[district["township"]])
+    tariffs = merged_params({"document_read_hours": 1.0})
+    stats = figures_of("2025Q4", tariffs)
+    assert stats["by_kind"]["document"]["burden_hours"]["current"] == 1.2
+    assert stored(item) == (0.7, True)  # reading the figures writes nothing
+
+
+def figures_of(label: str, params: dict) -> dict:
+    from jianfu.meter.aggregate import aggregate_stats
+
+    return aggregate_stats(parse_period(label), params).details
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_stored_or_stale_a_random_ledger_gives_what_the_python_path_gives(seed):
+    rng = random.Random(seed)
+    random_ledger(rng, 300)  # bulk_create and raw updates: every row without stored hours
+    tariffs = merged_params({"meeting_materials_hours": 3.0} if seed == 5 else {})
+    assert figures.refresh(tariffs) == Item.objects.count()
+    assert figures.refresh(tariffs) == 0
+    for label in ("2025", "2024H2"):
+        assert_same(parse_period(label), tariffs)
+    # Stored under other tariffs: nonsense that must not be read.
+    Item.objects.update(meter_hours=999.0, meter_key="other")
+    assert_same(parse_period("2025"), tariffs)
