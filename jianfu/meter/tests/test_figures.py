@@ -91,3 +91,11 @@ def test_stored_or_stale_a_random_ledger_gives_what_the_python_path_gives(seed):
     # Stored under other tariffs: nonsense that must not be read.
     Item.objects.update(meter_hours=999.0, meter_key="other")
     assert_same(parse_period("2025"), tariffs)
+
+
+def test_the_demo_seed_leaves_every_item_with_its_hours():
+    from jianfu.ledger.demo import seed
+
+    seed.seed_demo(today=dt.date(2026, 1, 10), years=1, scale=0.02, review_limit=5)
+    assert Item.objects.exists()
+    assert not Item.objects.exclude(figures.fresh(meter_params())).exists()
