@@ -79,12 +79,25 @@ def fill(*items: Item, params: dict[str, Any] | None = None) -> None:
     _store(Item.objects.filter(runs), params)
 
 
-def refresh(params: dict[str, Any] | None = None) -> int:
-    """Store the hours of every item whose stored figure is missing or stale; returns how many."""
+REFRESH_BATCH = 20_000
+
+
+def refresh(params: dict[str, Any] | None = None, *, batch: int = REFRESH_BATCH) -> int:
+    """Store the hours of every item whose stored figure is missing or stale; returns how many.
+
+    In id ranges of `batch` items, one transaction each: a refresh of 10^6 items must not
+    hold SQLite's write lock for a minute, and if it is cut short (a worker timeout) the
+    ranges done stay done — the rest are still computed correctly, only slower."""
     from jianfu.meter.service import meter_params
 
     params = params or meter_params()
-    return _store(Item.objects.exclude(fresh(params)), params)
+    stale = Item.objects.exclude(fresh(params)).order_by("pk").values_list("pk", flat=True)
+    done, last = 0, 0
+    while ids := list(stale.filter(pk__gt=last)[:batch]):
+        with transaction.atomic():
+            done += _store(Item.objects.filter(pk__gte=ids[0], pk__lte=ids[-1]).exclude(fresh(params)), params)
+        last = ids[-1]
+    return done
 
 
 def _tariffs_saved(sender, instance, **kwargs) -> None:

@@ -99,3 +99,11 @@ def test_the_demo_seed_leaves_every_item_with_its_hours():
     seed.seed_demo(today=dt.date(2026, 1, 10), years=1, scale=0.02, review_limit=5)
     assert Item.objects.exists()
     assert not Item.objects.exclude(figures.fresh(meter_params())).exists()
+
+
+def test_refresh_in_small_batches_stores_every_stale_row_once(district):
+    items = [make_item(issuer=district["dept_a"], body="字" * 2000, title=f"通知{n}") for n in range(5)]
+    set_setting(key="meter.defaults", value={"document_read_hours": 1.0}, by=None)  # no commit: rows now stale
+    assert figures.refresh(batch=2) == 5
+    assert [stored(i) for i in items] == [(1.2, True)] * 5
+    assert figures.refresh(batch=2) == 0
