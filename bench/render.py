@@ -72,16 +72,18 @@ def tables(records: list[dict]) -> str:
     if http:
         lines += [
             "",
-            "| HTTP (loopback, gunicorn 2 workers, 8 client threads) | ledger | req/s | p50 ms | p99 ms | errors |",
-            "|---|---|---|---|---|---|",
+            "| HTTP (loopback, gunicorn 2 workers) | ledger | client | req/s | p50 ms | p99 ms | errors |",
+            "|---|---|---|---|---|---|---|",
         ]
-        by = {}
+        by, clients = {}, {}
         for r in http:
-            name = r["note"].split(":")[0]
+            name, _, rest = r["note"].partition(":")
             by.setdefault((r["db"], r["items"], name), {})[r["metric"]] = r["value"]
+            # "876 requests, wrk, 8 connections, 20 s, gunicorn 2 workers" -> "876 requests, wrk, 8 connections, 20 s"
+            clients[(r["db"], r["items"], name)] = rest.strip().removesuffix(", gunicorn 2 workers")
         for (db, n, name), m in by.items():
             lines.append(
-                f"| {name} | {db} {n:,} | "
+                f"| {name} | {db} {n:,} | {clients[(db, n, name)]} | "
                 + " | ".join(
                     _fmt(m.get(k, float("nan"))) for k in ("http_rps", "http_p50_ms", "http_p99_ms", "http_errors")
                 )
