@@ -61,6 +61,7 @@ from jianfu.meter.stats import (
     Stats,
     UnitTree,
     burden_unit_rows,
+    by_unit,
     compute,
     share,
     shared_field_names,
@@ -448,11 +449,7 @@ class _Ledger:
                 kind_hours[kind] += per_unit * len(scope)
                 for u in scope:
                     acc[(u, kind)] += per_unit
-            per_unit_total: Counter = Counter()
-            per_unit_kind: dict[int, Counter] = defaultdict(Counter)
-            for (u, kind), hours in acc.items():
-                per_unit_total[u] += hours
-                per_unit_kind[u][kind] += hours
+            per_unit_total, per_unit_kind = by_unit(acc)
             result[w] = {
                 "total": sum(kind_hours.values()),
                 "unit": per_unit_total,

@@ -149,6 +149,16 @@ def facts_of(row: tuple, codes: frozenset[str]) -> BurdenFacts:
     )
 
 
+def by_unit(acc: Counter) -> tuple[Counter, dict[int, Counter]]:
+    """Hours per (unit, kind) folded into per-unit totals and per-unit kind counters."""
+    per_unit_total: Counter = Counter()
+    per_unit_kind: dict[int, Counter] = defaultdict(Counter)
+    for (u, kind), hours in acc.items():
+        per_unit_total[u] += hours
+        per_unit_kind[u][kind] += hours
+    return per_unit_total, per_unit_kind
+
+
 def _burden(rows: LedgerRows, tree: UnitTree, params: dict[str, Any], codes_by_item: dict[int, frozenset[str]]):
     """Hours per period: total, per unit, per unit and kind, per kind, per item.
 
@@ -200,11 +210,7 @@ def _burden(rows: LedgerRows, tree: UnitTree, params: dict[str, Any], codes_by_i
         for (district, kind), per_unit in pools[w].items():
             for u in tree.scope[district] if district is not None else tree.all_grassroots:
                 acc[(u, kind)] += per_unit
-        per_unit_total: Counter = Counter()
-        per_unit_kind: dict[int, Counter] = defaultdict(Counter)
-        for (u, kind), hours in acc.items():
-            per_unit_total[u] += hours
-            per_unit_kind[u][kind] += hours
+        per_unit_total, per_unit_kind = by_unit(acc)
         result[w] = {
             "total": sum(item_hours[w].values()),
             "unit": per_unit_total,
