@@ -39,12 +39,9 @@ def resolve_units(names: Iterable[str]) -> tuple[list[Unit], list[str]]:
 
 
 def grassroots_under(unit: Unit | None):
-    """Grassroots units of the issuer's district; every grassroots unit when it has none."""
-    qs = Unit.objects.grassroots().active()
-    district = unit.district() if unit else None
-    if district is not None:
-        qs = qs.filter(pk__in=district.descendant_ids())
-    return qs
+    """Active grassroots units of the issuer's district, or every one when it has none
+    (as a queryset; the rule itself is `grassroots_scope`)."""
+    return Unit.objects.filter(pk__in=list(grassroots_scope(unit.pk if unit else None)))
 
 
 # The unit tree is read on every call (one small raw query: exact, whoever changed
