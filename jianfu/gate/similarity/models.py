@@ -44,6 +44,19 @@ class Band(models.Model):
         verbose_name_plural = "LSH 分桶"
 
 
+class BandList(models.Model):
+    """Merged posting rows: per posting key, the sorted ids of its items as packed
+    little-endian int32 (postings.py: one row read per key instead of one per
+    posting). New postings wait in `Band` until merged."""
+
+    bucket = models.IntegerField(primary_key=True)
+    ids = models.BinaryField()
+
+    class Meta:
+        verbose_name = "LSH 分桶（合并）"
+        verbose_name_plural = "LSH 分桶（合并）"
+
+
 class UpperGram(models.Model):
     """A consistent 1/8 sample of an upper-level document's gram hashes, for
     containment ("以文件落实文件"), which Jaccard banding cannot see when the
@@ -59,6 +72,17 @@ class UpperGram(models.Model):
         # Upper-level documents are few; this index lets one be re-indexed
         # without knowing its old text.
         indexes = [models.Index(fields=["item_id"], name="similarity_upper_item")]
+
+
+class UpperList(models.Model):
+    """Merged `UpperGram` rows: per sampled gram, the packed ids of its documents."""
+
+    gram = models.IntegerField(primary_key=True)
+    ids = models.BinaryField()
+
+    class Meta:
+        verbose_name = "上级来文采样（合并）"
+        verbose_name_plural = "上级来文采样（合并）"
 
 
 class FieldName(models.Model):

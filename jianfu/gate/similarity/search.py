@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.db import connection
 
-from jianfu.gate.similarity import store
+from jianfu.gate.similarity import postings, store
 from jianfu.gate.similarity import text as T
 from jianfu.gate.similarity.rows import normalise_field
 from jianfu.gate.similarity.text import item_text  # noqa: F401  (re-exported for the gate)
@@ -122,19 +122,29 @@ def _ranked(table: str, column: str, keys: list, where: list[str], params: list,
     return _fetch(sql, [*keys, *params])
 
 
+def _top(ids: np.ndarray, hits: np.ndarray, limit: int, min_hits: int = 1) -> list[tuple[int, int]]:
+    """(id, hits) of the `limit` ids with most hits (at least `min_hits`), most first, ties by id."""
+    keep = hits >= min_hits
+    ids, hits = ids[keep], hits[keep]
+    if ids.size > limit:
+        # Everything tied with the limit-th best goes into the exact sort.
+        cut = np.partition(hits, ids.size - limit)[ids.size - limit]
+        keep = hits >= cut
+        ids, hits = ids[keep], hits[keep]
+    order = np.lexsort((ids, -hits))[:limit]
+    return list(zip(ids[order].tolist(), hits[order].tolist(), strict=True))
+
+
 def _candidates(keys: list[int], min_hits: int) -> list[tuple[int, bytes]]:
-    """(item_id, stored signature) of the CANDIDATES items with most band rows
+    """(item_id, stored signature) of the CANDIDATES items with most postings
     among `keys` (at least `min_hits`), whatever their ledger row says: the
     ledger's rows are wide (the body), so they are read only for the few
     candidates the signatures leave."""
-    # The signature as a correlated subquery: one primary-key probe per
-    # candidate on both backends (as a join, PostgreSQL hashed the whole table).
-    sql = (
-        "SELECT p.item_id, (SELECT s.sig FROM similarity_signature s WHERE s.item_id = p.item_id) FROM ("  # noqa: S608
-        f"SELECT item_id, COUNT(*) AS hits FROM similarity_band WHERE bucket IN ({_marks(keys)}) "
-        f"GROUP BY item_id HAVING COUNT(*) >= {int(min_hits)} ORDER BY hits DESC, item_id LIMIT {CANDIDATES}) p"
-    )
-    return _fetch(sql, keys)
+    ids = [i for i, _hits in _top(*postings.BAND.hits(keys), CANDIDATES, min_hits)]
+    if not ids:
+        return []
+    rows = dict(_fetch(f"SELECT item_id, sig FROM similarity_signature WHERE item_id IN ({_marks(ids)})", ids))  # noqa: S608
+    return [(i, rows.get(i)) for i in ids]
 
 
 def _texts(ids: Iterable[int]) -> dict[int, tuple]:
@@ -236,17 +246,25 @@ def find_upper_containment(text: str, *, limit: int = 5, min_share: float = 0.3)
     samples = sorted(set(T.upper_samples(draft.hashes)))
     if not samples or limit <= 0:
         return []
-    rows = _ranked("similarity_uppergram", "gram", samples, ["i.is_upper_level = %s"], [True], UPPER_CANDIDATES)
+    exact = len(samples) < UPPER_EXACT_BELOW
+    # Too few samples for a stable estimate: compare the full texts of those
+    # within 0.15 of the share asked for.
+    floor = max(0.0, min_share - 0.15) if exact else min_share
+    ranked = _top(*postings.UPPER.hits(samples), POSTINGS_LIMIT, max(1, int(np.ceil(floor * len(samples) - 1e-9))))
+    if not ranked:
+        return []
+    from jianfu.ledger.models import Item
+
+    # A document that stopped being upper-level keeps its postings until it is reindexed on commit.
+    upper = set(Item.objects.filter(pk__in=[i for i, _h in ranked], is_upper_level=True).values_list("pk", flat=True))
     # The upper documents store the same consistent sample of their grams, so
     # the share of the draft's samples found estimates the share contained.
-    estimated = [(item_id, hits / len(samples)) for item_id, hits in rows]
-    if len(samples) >= UPPER_EXACT_BELOW:
-        keep = [(item_id, round(est, 4)) for item_id, est in estimated if est >= min_share][:limit]
+    estimated = [(item_id, hits / len(samples)) for item_id, hits in ranked if item_id in upper][:UPPER_CANDIDATES]
+    if not exact:
+        keep = [(item_id, round(est, 4)) for item_id, est in estimated][:limit]
         info = _ledger_rows([i for i, _est in keep])
         matches = [Match(i, *info[i][:2], est, *info[i][2:]) for i, est in keep if i in info]
     else:
-        # Too few samples for a stable estimate: compare the full texts.
-        floor = max(0.0, min_share - 0.15)
         stop = store.stop_keys(fresh=False)[1]
         matches = []
         for item_id, kind, title, body, date, issuer_id in _texts(

@@ -21,14 +21,15 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
+from jianfu.gate.similarity import postings
 from jianfu.gate.similarity import text as T
 from jianfu.gate.similarity.models import IndexState, Signature, StopGram
 from jianfu.gate.similarity.rows import ItemRows, rows_for_batch
+from jianfu.gate.similarity.sql import insert, marks
 
 logger = logging.getLogger(__name__)
 
 BATCH = 2000
-ROWS_PER_INSERT = 400  # 2 params a row: far under every backend's parameter limit
 # Stop grams are measured on an evenly spaced sample of the ledger; below
 # MIN_SAMPLE items document frequencies say nothing and none are kept.
 SAMPLE_SIZE = 5000
@@ -41,7 +42,14 @@ COMMON_DF = 0.01
 MAX_STOP_GRAMS = 20000  # of each kind
 POOL_MIN = 10000  # items from which `rebuild` computes signatures in worker processes
 
-INDEX_TABLES = ("similarity_band", "similarity_signature", "similarity_uppergram", "similarity_fieldname")
+INDEX_TABLES = (
+    "similarity_band",
+    "similarity_bandlist",
+    "similarity_signature",
+    "similarity_uppergram",
+    "similarity_upperlist",
+    "similarity_fieldname",
+)
 _ITEM_COLUMNS = ("id", "kind", "title", "body", "is_upper_level", "fields")
 
 # --------------------------------------------------------------------------- stop grams
@@ -97,54 +105,69 @@ def stop_keys(*, fresh: bool = True) -> tuple[int, np.ndarray, np.ndarray]:
     return fingerprint, keys, common
 
 
-def _insert(cursor, table: str, columns: str, rows: list[tuple]) -> None:
-    if not rows:
-        return
-    if connection.vendor == "postgresql":
-        # COPY: one stream instead of a statement per 400 rows (PostgreSQL
-        # parses and plans each multi-row INSERT; COPY measured ~3× faster).
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    width = len(rows[0])
-    one = "(" + ", ".join(["%s"] * width) + ")"
-    for start in range(0, len(rows), ROWS_PER_INSERT):
-        chunk = rows[start : start + ROWS_PER_INSERT]
-        sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([one] * len(chunk))  # noqa: S608
-        cursor.execute(sql, [v for r in chunk for v in r])
-
-
-def _write(items: list[ItemRows]) -> None:
+def _write(items: list[ItemRows], pending: dict | None = None) -> None:
+    """Write these items' index rows; with `pending` (a rebuild), their postings
+    are collected there instead, for `_load` to write as packed lists."""
     if not items:
         return
+    band = [(b, it.item_id) for it in items for b in it.buckets]
+    upper = [(g, it.item_id) for it in items for g in it.upper]
     # Sorted by key: inserts walk each primary-key b-tree in order.
-    bands = sorted((b, it.item_id) for it in items for b in it.buckets)
-    upper = sorted((g, it.item_id) for it in items for g in it.upper)
     fields = sorted((f, it.item_id) for it in items for f in it.fields)
     signatures = [(it.item_id, it.digest, it.sig, bool(it.upper), bool(it.fields)) for it in items]
     with connection.cursor() as cursor:
-        _insert(cursor, "similarity_band", "bucket, item_id", bands)
-        _insert(cursor, "similarity_uppergram", "gram, item_id", upper)
-        _insert(cursor, "similarity_fieldname", "name, item_id", fields)
-        _insert(cursor, "similarity_signature", "item_id, digest, sig, is_upper, has_fields", signatures)
+        if pending is None:
+            postings.BAND.add(cursor, sorted(band))
+            postings.UPPER.add(cursor, sorted(upper))
+        else:
+            pending[postings.BAND].append(postings.combine(band))
+            pending[postings.UPPER].append(postings.combine(upper))
+        insert(cursor, "similarity_fieldname", "name, item_id", fields)
+        insert(cursor, "similarity_signature", "item_id, digest, sig, is_upper, has_fields", signatures)
+
+
+def _load(pending: dict) -> None:
+    for table, parts in pending.items():
+        if parts:
+            table.load(np.concatenate(parts))
+            parts.clear()
+
+
+# A process checks the row tables' size after every CHECK_EVERY items it has
+# indexed, and merges them into the packed lists past postings.DELTA_MAX rows.
+CHECK_EVERY = 1000
+_since_check = 0
+
+
+def _compact_if_due(written: int) -> None:
+    global _since_check
+    _since_check += written
+    if _since_check < CHECK_EVERY:
+        return
+    _since_check = 0
+    with connection.cursor() as cursor:
+        for table in postings.ALL:
+            if table.delta_size(cursor) > postings.DELTA_MAX:
+                moved = table.compact()
+                logger.info("相似度索引：%s 的 %d 条新增记录已合并", table.rows, moved)
 
 
 def _erase(signatures: list[tuple[int, bytes, bool, bool]]) -> None:
     """Delete the index rows of these (item_id, sig, is_upper, has_fields)."""
     if not signatures:
         return
-    bands = [(b, item_id) for item_id, sig, _u, _f in signatures for b in T.posts_from_bytes(sig)]
+    ids = [s[0] for s in signatures]
     upper_ids = [s[0] for s in signatures if s[2]]
     field_ids = [s[0] for s in signatures if s[3]]
+    band_keys = [b for _id, sig, _u, _f in signatures for b in T.posts_from_bytes(sig)]
+    upper_keys = [g for _id, sig, is_upper, _f in signatures if is_upper for g in T.upper_from_bytes(sig)]
     with connection.cursor() as cursor:
-        if bands:
-            cursor.executemany("DELETE FROM similarity_band WHERE bucket = %s AND item_id = %s", bands)
-        for ids, table in ((upper_ids, "similarity_uppergram"), (field_ids, "similarity_fieldname")):
-            if ids:
-                marks = ", ".join(["%s"] * len(ids))
-                cursor.execute(f"DELETE FROM {table} WHERE item_id IN ({marks})", ids)  # noqa: S608
-    Signature.objects.filter(item_id__in=[s[0] for s in signatures]).delete()
+        postings.BAND.remove(cursor, ids, band_keys)
+        postings.UPPER.remove(cursor, upper_ids, upper_keys)
+        if field_ids:
+            sql = f"DELETE FROM similarity_fieldname WHERE item_id IN ({marks(len(field_ids))})"  # noqa: S608
+            cursor.execute(sql, field_ids)
+    Signature.objects.filter(item_id__in=ids).delete()
 
 
 def _ledger_rows(ids: Sequence[int]) -> list[tuple]:
@@ -188,6 +211,7 @@ def index_items(item_ids: Iterable[int], *, workers: int | None = None) -> int:
             _erase([s[:4] for i, s in old.items() if i not in seen or i in recomputed])
             _write(fresh)
             changed += len(fresh) + sum(1 for i in old if i not in seen)
+        _compact_if_due(changed)
     return changed
 
 
@@ -252,8 +276,9 @@ def rebuild(
 
     First measures the stop grams, then empties the index and loads every item
     in batches, one transaction per batch (a rebuild of 10^6 items in a single
-    SQLite transaction would hold the write lock and a gigabyte of WAL). While
-    it runs, queries see the part already rebuilt."""
+    SQLite transaction would hold the write lock and a gigabyte of WAL), and
+    finally every posting as packed lists in one transaction. Until then
+    lookups find nothing (the load takes seconds at 10^6 items)."""
     from jianfu.ledger.models import Item
 
     stop_grams, common_grams, sampled = measure_stop_grams()
@@ -287,19 +312,23 @@ def rebuild(
     fingerprint, stop, common = stop_keys()
     done = 0
     batches = ((None, rows, None) for rows in _ledger_batches(batch))
+    # The postings are written once, at the end, as packed lists: until then
+    # queries find nothing new (a few seconds at 10^6 items).
+    pending: dict = {table: [] for table in postings.ALL}
     with _large_page_cache():
         for (_old, rows), computed in _computed(batches, (stop, common), fingerprint, workers=workers):
             with transaction.atomic():
-                _write(computed)
+                _write(computed, pending)
             done += len(rows)
             if progress:
                 progress(done, total)
+        with transaction.atomic():
+            _load(pending)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            # The posting tables' primary keys were filled in random key order
-            # (~70% full pages); rebuilt, they are 40% smaller (266 B an item).
-            for table in ("similarity_band", "similarity_uppergram", "similarity_fieldname"):
-                cursor.execute(f"REINDEX TABLE {table}")
+            # The field table's primary key was filled in random key order
+            # (~70% full pages); rebuilt, it is 40% smaller.
+            cursor.execute("REINDEX TABLE similarity_fieldname")
             # Fresh statistics and visibility map now, not whenever autovacuum
             # gets to it: lookups then read the postings from the index alone.
             command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"

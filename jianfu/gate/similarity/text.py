@@ -114,10 +114,10 @@ def _gram_keys(folded: str) -> np.ndarray:
     keys = (cps[:-2] << np.uint64(42)) | (cps[1:-1] << np.uint64(21)) | cps[2:]
     # A gram touching a gap marker (code point 0) spans removed text: drop it.
     keep = (cps[:-2] != 0) & (cps[1:-1] != 0) & (cps[2:] != 0)
-    return _sorted_unique(keys[keep])
+    return sorted_unique(keys[keep])
 
 
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
+def sorted_unique(values: np.ndarray) -> np.ndarray:
     """np.unique by sorting (NumPy 2's hash-based np.unique is ~15× slower here)."""
     if values.size == 0:
         return values
@@ -247,6 +247,13 @@ def posts_from_bytes(raw: bytes) -> list[int]:
 def sample_from_bytes(raw: bytes) -> np.ndarray:
     """The stored sample (posting keys and the rest), uint32."""
     return np.frombuffer(bytes(raw), dtype="<u4")[1:]
+
+
+def upper_from_bytes(raw: bytes) -> list[int]:
+    """An upper-level document's containment samples (`upper_samples`), recovered
+    from its stored sample: the 1/8 sample is part of the quarter sample."""
+    sample = sample_from_bytes(raw).astype(np.uint64)
+    return upper_samples(np.unique(sample))
 
 
 def overlap(common: int, draft: int, item: int) -> float:

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from jianfu.gate import index
-from jianfu.gate.similarity import store
+from jianfu.gate.similarity import postings, store
 from jianfu.gate.similarity.models import IndexState, Signature, StopGram
 from jianfu.gate.similarity.search import analyse, find_field_overlap, find_similar, find_upper_containment, item_text
 from jianfu.gate.similarity.tests.corpus import TOPICS, make_notice
@@ -20,10 +20,8 @@ TOPIC_NAMES = list(TOPICS)
 
 
 def index_rows() -> dict[str, list[tuple]]:
-    """Every row of the index, for comparing two builds."""
+    """Every row of the index, for comparing two builds (postings whether new or merged)."""
     tables = {
-        "band": "SELECT bucket, item_id FROM similarity_band ORDER BY 1, 2",
-        "upper": "SELECT gram, item_id FROM similarity_uppergram ORDER BY 1, 2",
         "field": "SELECT name, item_id FROM similarity_fieldname ORDER BY 1, 2",
         "signature": "SELECT item_id, digest, sig, is_upper, has_fields FROM similarity_signature ORDER BY 1",
     }
@@ -32,6 +30,8 @@ def index_rows() -> dict[str, list[tuple]]:
         for name, sql in tables.items():
             cursor.execute(sql)
             out[name] = [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in cursor.fetchall()]
+    out["band"] = postings.BAND.pairs()
+    out["upper"] = postings.UPPER.pairs()
     return out
 
 

@@ -1,0 +1,118 @@
+"""Posting lists: new postings in the row table, merged ones packed per key.
+Whichever table a posting is in, lookups, edits and deletions see the same index."""
+
+import pytest
+from django.db import connection
+
+from jianfu.gate.similarity import postings, store
+from jianfu.gate.similarity.search import find_similar, find_upper_containment, item_text
+from jianfu.gate.similarity.tests.corpus import TOPICS, make_notice
+from jianfu.ledger import services
+from jianfu.testing import make_item
+
+TOPIC_NAMES = list(TOPICS)
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def table_rows(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def _ledger(district, on_commit, n=8):
+    items = []
+    with on_commit():
+        for k in range(n):
+            title, body = make_notice(TOPIC_NAMES[k % len(TOPIC_NAMES)], seed=k)
+            items.append(make_item(issuer=district["dept_a"], title=title, body=body))
+        upper_body = "\n".join(make_notice(t, seed=3)[1] for t in TOPIC_NAMES[:4])
+        upper = make_item(issuer=district["dept_b"], title="上级文件", body=upper_body, is_upper_level=True)
+    return items, upper, upper_body
+
+
+def test_compaction_moves_every_posting_and_lookups_answer_the_same(district, on_commit):
+    items, upper, upper_body = _ledger(district, on_commit)
+    before = {table: table.pairs() for table in postings.ALL}
+    queries = [item_text(i.title, i.body) for i in items]
+    answers = [[(m.id, m.similarity) for m in find_similar(q)] for q in queries]
+    contained = [(m.id, m.similarity) for m in find_upper_containment(upper_body[:1500])]
+    assert contained and contained[0][0] == upper.pk
+
+    moved = {table: table.compact() for table in postings.ALL}
+
+    assert moved[postings.BAND] == len(before[postings.BAND]) > 0
+    assert moved[postings.UPPER] == len(before[postings.UPPER]) > 0
+    assert table_rows("similarity_band") == table_rows("similarity_uppergram") == 0
+    assert table_rows("similarity_bandlist") > 0
+    assert {table: table.pairs() for table in postings.ALL} == before
+    assert [[(m.id, m.similarity) for m in find_similar(q)] for q in queries] == answers
+    assert [(m.id, m.similarity) for m in find_upper_containment(upper_body[:1500])] == contained
+
+
+def test_hits_count_merged_and_new_postings_together(district, on_commit):
+    items, _upper, _body = _ledger(district, on_commit, n=3)
+    keys = sorted({k for k, _i in postings.BAND.pairs()})
+    expected = postings.BAND.hits(keys)
+    postings.BAND.compact()
+    with on_commit():  # a copy of the first item, posted in the row table only
+        copy = make_item(issuer=district["dept_b"], title=items[0].title, body=items[0].body)
+    assert table_rows("similarity_band") > 0
+    ids, hits = postings.BAND.hits(keys)
+    counts = dict(zip(ids.tolist(), hits.tolist(), strict=True))
+    assert {i: counts[i] for i in expected[0].tolist()} == dict(
+        zip(expected[0].tolist(), expected[1].tolist(), strict=True)
+    )
+    assert counts[copy.pk] == counts[items[0].pk]
+    assert sorted(m.id for m in find_similar(item_text(items[0].title, items[0].body))) == sorted(
+        [items[0].pk, copy.pk]
+    )
+
+
+def test_editing_and_deleting_merged_items_rewrites_their_lists(district, personas, on_commit):
+    title, body = make_notice(TOPIC_NAMES[1], seed=1)
+    new_title, new_body = make_notice(TOPIC_NAMES[2], seed=1)
+    with on_commit():
+        draft = make_item(issuer=district["dept_a"], title=title, body=body, status="draft")
+        other = make_item(issuer=district["dept_a"], title=title, body=body, status="draft")
+    for table in postings.ALL:
+        table.compact()
+    with on_commit():
+        services.update_item(item=draft, by=personas["clerk_a"], title=new_title, body=new_body)
+    drafts = ("draft",)
+    assert [m.id for m in find_similar(item_text(title, body), statuses=drafts)] == [other.pk]
+    assert [m.id for m in find_similar(item_text(new_title, new_body), statuses=drafts)] == [draft.pk]
+    with on_commit():
+        services.delete_item(item=other, by=personas["clerk_a"])
+    assert find_similar(item_text(title, body), statuses=drafts, min_similarity=0.6) == []
+    # Only the edited draft's new postings are left, in the row table; no list kept an id of either.
+    assert {i for _k, i in postings.BAND.pairs()} == {draft.pk}
+    assert table_rows("similarity_bandlist") == 0
+
+
+def test_the_row_table_is_merged_once_it_passes_its_limit(district, on_commit, monkeypatch):
+    monkeypatch.setattr(postings, "DELTA_MAX", 50)
+    monkeypatch.setattr(store, "CHECK_EVERY", 2)
+    monkeypatch.setattr(store, "_since_check", 0)
+    with on_commit():
+        title, body = make_notice(TOPIC_NAMES[0], seed=1)
+        make_item(issuer=district["dept_a"], title=title, body=body)
+    assert table_rows("similarity_band") > 0  # one item: not checked yet
+    items, _upper, _body = _ledger(district, on_commit, n=4)
+    assert table_rows("similarity_band") == 0
+    assert table_rows("similarity_bandlist") > 0
+    assert find_similar(item_text(items[2].title, items[2].body))[0].id == items[2].pk
+
+
+def test_reindex_writes_packed_lists_that_a_later_compaction_leaves_alone(district, on_commit):
+    _ledger(district, on_commit)
+    incremental = {table: table.pairs() for table in postings.ALL}
+    store.rebuild()
+    assert table_rows("similarity_band") == table_rows("similarity_uppergram") == 0
+    assert {table: table.pairs() for table in postings.ALL} == incremental
+    assert postings.BAND.compact() == 0
+    assert {table: table.pairs() for table in postings.ALL} == incremental
