@@ -231,9 +231,8 @@ def rewrite(rng: random.Random, text: str, rate: float, *, style: str = "chars")
     """Replace about `rate` of the characters, in stretches of 4-12 characters.
 
     style "words": each stretch becomes phrase-bank words and figures of the same length (how
-    drafters edit); style "chars": random characters (a stress case: every new gram is unseen)."""
-    if style == "words":
-        return _rewrite_words(rng, text, rate)
+    drafters edit); style "chars": random characters (a stress case: every new gram is unseen).
+    Line breaks are kept; a character counts once towards `rate` however often it is rewritten."""
     chars = list(text)
     target = int(len(chars) * rate)
     done = 0
@@ -241,25 +240,7 @@ def rewrite(rng: random.Random, text: str, rate: float, *, style: str = "chars")
     while done < target:
         length = rng.randint(4, 12)
         start = rng.randrange(0, max(1, len(chars) - length))
-        for i in range(start, min(len(chars), start + length)):
-            if not touched[i] and chars[i] != "\n":
-                chars[i] = rng.choice(REWRITE_POOL)
-                touched[i] = 1
-                done += 1
-    return "".join(chars)
-
-
-def _rewrite_words(rng: random.Random, text: str, rate: float) -> str:
-    chars = list(text)
-    target = int(len(chars) * rate)
-    done = 0
-    touched = bytearray(len(chars))
-    while done < target:
-        length = rng.randint(4, 12)
-        start = rng.randrange(0, max(1, len(chars) - length))
-        filler = ""
-        while len(filler) < length:
-            filler += rng.choice(WORDS) if rng.random() < 0.8 else str(rng.randint(2, 999))
+        filler = _filler(rng, length, style)
         for k, i in enumerate(range(start, min(len(chars), start + length))):
             if chars[i] == "\n":
                 continue
@@ -268,6 +249,16 @@ def _rewrite_words(rng: random.Random, text: str, rate: float) -> str:
                 done += 1
             chars[i] = filler[k]
     return "".join(chars)
+
+
+def _filler(rng: random.Random, length: int, style: str) -> str:
+    """At least `length` characters to write over one stretch."""
+    if style == "chars":
+        return "".join(rng.choice(REWRITE_POOL) for _ in range(length))
+    filler = ""
+    while len(filler) < length:
+        filler += rng.choice(WORDS) if rng.random() < 0.8 else str(rng.randint(2, 999))
+    return filler
 
 
 def build(n: int, *, seed: int = 20251, today: dt.date, queries: int = 300, style: str = "chars") -> Corpus:
