@@ -24,7 +24,16 @@ def _pg(sql: str) -> None:
 
 
 def one(
-    db: str, size: int, out_dir: Path, *, http: bool, baselines: bool, queries: int, style: str, keep_db: bool
+    db: str,
+    size: int,
+    out_dir: Path,
+    *,
+    http: bool,
+    baselines: bool,
+    queries: int,
+    style: str,
+    keep_db: bool,
+    corpus_only: bool = False,
 ) -> list[dict]:
     env = dict(os.environ)
     env.pop("JIANFU_TESTING", None)
@@ -67,6 +76,7 @@ def one(
     ]
     cmd += ["--http"] if http else []
     cmd += ["--baselines"] if baselines else []
+    cmd += ["--corpus-only"] if corpus_only else []
     print(f"== {db} {size:,} items", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
     subprocess.run(cmd, env=env, check=True, cwd=HERE.parent)
@@ -104,12 +114,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-baselines", action="store_true")
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
     parser.add_argument("--keep-db", action="store_true", help="keep the PostgreSQL database (SQLite files are kept)")
+    parser.add_argument(
+        "--corpus-only", action="store_true", help="only build the corpora into bench/out (cached for today's runs)"
+    )
     args = parser.parse_args(argv)
     sizes = sorted({int(s) for s in (args.size or [1e4, 1e5, 1e6])})
     dbs = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     out = Path(args.out)
+    if args.corpus_only:
+        # One database is enough: the corpus depends on the size, not on the database.
+        for size in sizes:
+            one(
+                dbs[0],
+                size,
+                work,
+                http=False,
+                baselines=False,
+                queries=args.queries,
+                style=args.style,
+                keep_db=False,
+                corpus_only=True,
+            )
+        return 0
     # Runs of other sizes or databases (e.g. `make bench SIZE=1e4` after a 10^6 run)
     # are kept, so docs/benchmarks.md can show every size; what this run measures replaces them.
     measured = {(db, size) for size in sizes for db in dbs}

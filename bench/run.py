@@ -355,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--http", action="store_true")
     parser.add_argument("--style", choices=("chars", "words"), default="chars")
     parser.add_argument("--baselines", action="store_true")
+    parser.add_argument("--corpus-only", action="store_true", help="build and cache the corpus, measure nothing")
     args = parser.parse_args(argv)
     django.setup()
     from django.core.management import call_command
@@ -372,6 +373,9 @@ def main(argv: list[str] | None = None) -> int:
 
     seeded = Item.objects.count()
     corpus = cached_corpus(max(200, args.size - seeded), today=today, queries=args.queries, style=args.style)
+    if args.corpus_only:
+        Path(args.out).write_text("[]")
+        return 0
     ids, t_insert, t_index = load(corpus, today)
     n = len(ids)
     rec.add(
