@@ -3,11 +3,14 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from jianfu.ledger.choices import Kind, Status
 from jianfu.ledger.models import Item
 from jianfu.web.models import Notification
 from jianfu.web.tests.factories import client_for, draft, issued, submitted
+from jianfu.web.views.common import PAGE_SIZE
 
 
 def _form(**over):
@@ -243,6 +246,39 @@ def test_ledger_pages_and_queue_keep_query_counts_bounded(personas, district, dj
         assert reviewer.get("/queue/").status_code == 200
     with django_assert_max_num_queries(10):
         assert township.get(f"/bill/{district['township'].pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("who", ["reviewer", "clerk_a", "township"])
+def test_ledger_page_queries_do_not_grow_with_its_rows(personas, district, who):
+    client = client_for(personas[who])
+
+    def page():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/items/")
+        assert response.status_code == 200
+        return len(queries), len(response.context["rows"])
+
+    submitted(personas, district, title="待审0")
+    issued(personas, district, title="通知0", targets=("township", "street"))
+    page()  # the session's first request may differ
+    few_queries, few_rows = page()
+    for n in range(1, PAGE_SIZE + 5):
+        if n % 5 == 0:
+            submitted(personas, district, title=f"待审{n}")
+        issued(personas, district, title=f"通知{n}", targets=("township",), targets_all=n % 7 == 0)
+    many_queries, many_rows = page()
+    assert few_rows < many_rows == PAGE_SIZE
+    assert many_queries == few_queries
+
+
+def test_ledger_rows_and_filters_are_escaped_and_keep_the_choice(personas, district):
+    issued(personas, district, title='<b>"冬季"&安全</b>', kind=Kind.MEETING)
+    dept = district["dept_a"]
+    html = client_for(personas["reviewer"]).get(f"/items/?kind=meeting&issuer={dept.pk}").content.decode()
+    assert "&lt;b&gt;&quot;冬季&quot;&amp;安全&lt;/b&gt;</a>" in html and "<b>" not in html
+    assert '<option value="meeting" selected>会议</option>' in html
+    assert f'<option value="{dept.pk}" selected>{dept.name}</option>' in html
+    assert html.count(" selected>") == 2
 
 
 def test_notifications_mark_read(personas, district):
