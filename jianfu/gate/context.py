@@ -414,18 +414,42 @@ def _similarity_context(draft: Draft, limits, exclude) -> dict[str, Any]:
     out: dict[str, Any] = {}
     since = draft.date - dt.timedelta(days=int(limits["near_duplicate_days"]))
     # Upper-level documents are left out by find_similar: copying them is COPIES_UPPER_DOC.
-    similar = _matches(search.find_similar(text, since=since, until=draft.date, exclude_ids=tuple(exclude), limit=10))
+    # Each lookup asks only for what its rule reports: fewer candidates to verify.
+    similar = _matches(
+        search.find_similar(
+            text,
+            since=since,
+            until=draft.date,
+            exclude_ids=tuple(exclude),
+            limit=10,
+            min_similarity=float(limits["near_duplicate"]),
+        )
+    )
     out["similar"] = similar
     if draft.kind == Kind.DOCUMENT and draft.body.strip():
         out["upper"] = _matches(search.find_upper_containment(draft.body, limit=5), kind_of=Kind.DOCUMENT)
     if draft.kind == Kind.MEETING:
         start, end = week_bounds(draft.date)
         out["similar_meetings"] = _matches(
-            search.find_similar(text, since=start, until=end, kinds=(Kind.MEETING,), exclude_ids=tuple(exclude))
+            search.find_similar(
+                text,
+                since=start,
+                until=end,
+                kinds=(Kind.MEETING,),
+                exclude_ids=tuple(exclude),
+                min_similarity=float(limits["meeting_topic_similarity"]),
+            )
         )
     if draft.kind == Kind.APP:
         out["similar_apps"] = _matches(
-            search.find_similar(text, since=None, until=draft.date, kinds=(Kind.APP,), exclude_ids=tuple(exclude))
+            search.find_similar(
+                text,
+                since=None,
+                until=draft.date,
+                kinds=(Kind.APP,),
+                exclude_ids=tuple(exclude),
+                min_similarity=float(limits["app_similarity"]),
+            )
         )
     if draft.kind == Kind.DATA_REQUEST and draft.fields:
         out["field_overlaps"] = tuple(

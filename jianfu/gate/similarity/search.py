@@ -122,10 +122,8 @@ def _ranked(table: str, column: str, keys: list, where: list[str], params: list,
     return _fetch(sql, [*keys, *params])
 
 
-def _top(ids: np.ndarray, hits: np.ndarray, limit: int, min_hits: int = 1) -> list[tuple[int, int]]:
-    """(id, hits) of the `limit` ids with most hits (at least `min_hits`), most first, ties by id."""
-    keep = hits >= min_hits
-    ids, hits = ids[keep], hits[keep]
+def _top(ids: np.ndarray, hits: np.ndarray, limit: int) -> list[tuple[int, int]]:
+    """(id, hits) of the `limit` ids with most hits, most first, ties by id."""
     if ids.size > limit:
         # Everything tied with the limit-th best goes into the exact sort.
         cut = np.partition(hits, ids.size - limit)[ids.size - limit]
@@ -140,7 +138,7 @@ def _candidates(keys: list[int], min_hits: int) -> list[tuple[int, bytes]]:
     among `keys` (at least `min_hits`), whatever their ledger row says: the
     ledger's rows are wide (the body), so they are read only for the few
     candidates the signatures leave."""
-    ids = [i for i, _hits in _top(*postings.BAND.hits(keys), CANDIDATES, min_hits)]
+    ids = [i for i, _hits in _top(*postings.BAND.hits(keys, min_hits), CANDIDATES)]
     if not ids:
         return []
     rows = dict(_fetch(f"SELECT item_id, sig FROM similarity_signature WHERE item_id IN ({_marks(ids)})", ids))  # noqa: S608
@@ -197,15 +195,11 @@ def find_similar(
     found = T.member(np.concatenate(samples), draft.sample)
     common = np.bincount(owner[found], minlength=len(candidates))
     floor = T.share_for(min_similarity) - ESTIMATE_MARGIN
-    estimated = sorted(
-        (
-            (T.overlap(int(n), draft.sample.size, int(size)), item_id)
-            for n, size, (item_id, _sig) in zip(common, sizes, candidates, strict=True)
-        ),
-        key=lambda p: (-p[0], p[1]),
-    )
+    estimated = T.overlaps(common, draft.sample.size, sizes)
+    ids = np.array([item_id for item_id, _sig in candidates])
+    order = [int(n) for n in np.lexsort((ids, -estimated)) if estimated[n] >= floor]
     exclude = {int(i) for i in exclude_ids}
-    hopeful = [i for e, i in estimated if e >= floor and i not in exclude]
+    hopeful = [i for i in ids[order].tolist() if i not in exclude]
     if not hopeful:
         return []
 
@@ -250,7 +244,7 @@ def find_upper_containment(text: str, *, limit: int = 5, min_share: float = 0.3)
     # Too few samples for a stable estimate: compare the full texts of those
     # within 0.15 of the share asked for.
     floor = max(0.0, min_share - 0.15) if exact else min_share
-    ranked = _top(*postings.UPPER.hits(samples), POSTINGS_LIMIT, max(1, int(np.ceil(floor * len(samples) - 1e-9))))
+    ranked = _top(*postings.UPPER.hits(samples, int(np.ceil(floor * len(samples) - 1e-9))), POSTINGS_LIMIT)
     if not ranked:
         return []
     from jianfu.ledger.models import Item

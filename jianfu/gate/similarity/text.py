@@ -256,9 +256,9 @@ def upper_from_bytes(raw: bytes) -> list[int]:
     return upper_samples(np.unique(sample))
 
 
-def overlap(common: int, draft: int, item: int) -> float:
-    """Share of an item's content that a draft repeats, given |D∩I|, |D| and |I|:
-    |D∩I| / |I|, over at least a fifth of the draft.
+def overlaps(common: np.ndarray, draft: int, items: np.ndarray) -> np.ndarray:
+    """Share of each item's content that a draft repeats, given |D∩I| per item,
+    |D| and |I| per item: |D∩I| / |I|, over at least a fifth of the draft.
 
     Containment of the item, not Dice or Jaccard: what an edit adds to a
     copy (new wording, random characters: a 40%-rewritten copy has 1.5–3.4×
@@ -266,9 +266,16 @@ def overlap(common: int, draft: int, item: int) -> float:
     removed; a short draft that repeats part of a longer item is not its
     duplicate. The floor keeps a tiny item (a title, an app name) inside a
     long draft from counting as duplicated by it."""
-    if draft == 0 or item == 0:
-        return 0.0
-    return common / max(item, draft / 5)
+    items = np.asarray(items, dtype=np.float64)
+    if draft == 0:
+        return np.zeros(items.shape)
+    denominator = np.maximum(items, draft / 5)
+    return np.where(items > 0, np.asarray(common, dtype=np.float64) / denominator, 0.0)
+
+
+def overlap(common: int, draft: int, item: int) -> float:
+    """`overlaps` for one item."""
+    return float(overlaps(np.array([common]), draft, np.array([item]))[0])
 
 
 def share(draft: np.ndarray, item: np.ndarray) -> float:
