@@ -271,6 +271,22 @@ def test_ledger_page_queries_do_not_grow_with_its_rows(personas, district, who):
     assert many_queries == few_queries
 
 
+def test_ledger_count_is_capped_and_paging_goes_on_past_the_cap(personas, district, monkeypatch):
+    from jianfu.web.views import items
+
+    for n in range(PAGE_SIZE + 5):
+        issued(personas, district, title=f"通知{n}")
+    client = client_for(personas["reviewer"])
+    assert "共 35 项" in client.get("/items/").content.decode()
+    monkeypatch.setattr(items, "COUNT_CAP", 10)
+    first = client.get("/items/").content.decode()
+    assert f"超过 {PAGE_SIZE} 项" in first and "第 1 页" in first and 'href="?page=2">下一页' in first
+    second = client.get("/items/?page=2")
+    assert len(second.context["rows"]) == 5 and not second.context["page"].paginator.capped
+    html = second.content.decode()
+    assert "共 35 项" in html and "第 2 / 2 页" in html and "下一页" not in html
+
+
 def test_ledger_rows_and_filters_are_escaped_and_keep_the_choice(personas, district):
     issued(personas, district, title='<b>"冬季"&安全</b>', kind=Kind.MEETING)
     dept = district["dept_a"]

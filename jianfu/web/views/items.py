@@ -4,9 +4,11 @@ from html import escape  # what django.utils.html.escape calls, without its lazy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
@@ -21,7 +23,7 @@ from jianfu.web.forms import DecisionForm, IssueForm, ItemForm, MergeForm, draft
 from jianfu.web.highlight import mark_evidence, related_ids, side_by_side
 from jianfu.web.search import search_items
 from jianfu.web.templatetags.web_extras import verdict_label
-from jianfu.web.views.common import deny_unless, item_for, paginate
+from jianfu.web.views.common import PAGE_SIZE, deny_unless, item_for
 
 FINDING_CODES = (
     "NOT_IN_PLAN QUOTA_EXCEEDED NEAR_DUPLICATE TRACE_DEMAND PHOTO_VIDEO_DEMAND CHECKIN_DEMAND INSTANT_REPLY_DEMAND "
@@ -63,6 +65,32 @@ def _export_csv(qs) -> HttpResponse:
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ledger.csv"'
     return response
+
+
+# Beyond this many matching items the list says "超过 N 项" instead of counting them all.
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most max(COUNT_CAP, the rows up to the requested page) + 1 rows: an exact
+    COUNT(*) of a large ledger, or of a text search, reads every matching row on each view.
+    The requested page always lies within the count, so paging on past the cap still works."""
+
+    def __init__(self, object_list, per_page: int, number) -> None:
+        super().__init__(object_list, per_page)
+        try:
+            number = max(1, int(number or 1))
+        except (TypeError, ValueError):
+            number = 1
+        self.limit = max(COUNT_CAP, number * per_page)
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: self.limit + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.limit
 
 
 def _options(choices, selected) -> SafeString:
@@ -119,7 +147,8 @@ def item_list(request: HttpRequest) -> HttpResponse:
         return _export_csv(qs)
     # Read only the columns a row shows: every other column costs a conversion and an
     # attribute per row (Item has ~55, most of them dates, JSON and kind-specific fields).
-    page = paginate(request, qs.only(*ROW_FIELDS))
+    number = request.GET.get("page")
+    page = CappedPaginator(qs.only(*ROW_FIELDS), PAGE_SIZE, number).get_page(number)
     ids = [item.pk for item in page]
     target_counts: dict[int, int] = {}
     for link in ItemTarget.objects.filter(item_id__in=ids).values_list("item_id", flat=True):
