@@ -91,28 +91,31 @@ class Postings:
         """New postings (key, item id), sorted by key: into the row table."""
         insert(cursor, self.rows, f"{self.key}, item_id", pairs)
 
-    def remove(self, cursor, item_ids: Sequence[int], keys: Iterable[int]) -> None:
-        """Remove every posting of these items; `keys` are all the keys they are posted under."""
-        keys = sorted(set(keys))
-        if not keys or not item_ids:
+    def remove(self, cursor, pairs: Iterable[tuple[int, int]]) -> None:
+        """Remove postings (key, item id): every posting of the items concerned."""
+        wanted = set(pairs)
+        if not wanted:
             return
-        wanted = {(k, i) for k in keys for i in item_ids}
+        by_item: dict[int, list[int]] = {}
+        for key, item_id in wanted:
+            by_item.setdefault(item_id, []).append(key)
         gone: set[tuple[int, int]] = set()
-        for start in range(0, len(keys), KEYS_PER_STATEMENT):
-            chunk = keys[start : start + KEYS_PER_STATEMENT]
-            # Every row of an item being removed goes, so the cross product of
-            # the keys and the ids deletes exactly their rows.
-            cursor.execute(
-                f"DELETE FROM {self.rows} WHERE {self.key} IN ({marks(len(chunk))}) "  # noqa: S608
-                f"AND item_id IN ({marks(len(item_ids))}) RETURNING {self.key}, item_id",
-                [*chunk, *item_ids],
-            )
-            gone.update(cursor.fetchall())
+        for item_id, keys in by_item.items():
+            # One statement per item: (key IN …, item_id = …) walks the primary
+            # key; a row-value IN list made SQLite scan the table.
+            for start in range(0, len(keys), KEYS_PER_STATEMENT):
+                chunk = keys[start : start + KEYS_PER_STATEMENT]
+                cursor.execute(
+                    f"DELETE FROM {self.rows} WHERE {self.key} IN ({marks(len(chunk))}) "  # noqa: S608
+                    f"AND item_id = %s RETURNING {self.key}",
+                    [*chunk, item_id],
+                )
+                gone.update((key, item_id) for (key,) in cursor.fetchall())
         # What was not in the row table may have been merged into a list.
         merged_keys = sorted({k for k, _i in wanted - gone})
         if not merged_keys:
             return
-        drop = np.array(sorted(set(item_ids)), dtype=_IDS)
+        drop = np.array(sorted(by_item), dtype=_IDS)
         self._lock(cursor)
         for key, ids in self._read_lists(cursor, merged_keys).items():
             kept = ids[~np.isin(ids, drop)]

@@ -157,13 +157,12 @@ def _erase(signatures: list[tuple[int, bytes, bool, bool]]) -> None:
     if not signatures:
         return
     ids = [s[0] for s in signatures]
-    upper_ids = [s[0] for s in signatures if s[2]]
     field_ids = [s[0] for s in signatures if s[3]]
-    band_keys = [b for _id, sig, _u, _f in signatures for b in T.posts_from_bytes(sig)]
-    upper_keys = [g for _id, sig, is_upper, _f in signatures if is_upper for g in T.upper_from_bytes(sig)]
+    band = [(b, item_id) for item_id, sig, _u, _f in signatures for b in T.posts_from_bytes(sig)]
+    upper = [(g, item_id) for item_id, sig, is_upper, _f in signatures if is_upper for g in T.upper_from_bytes(sig)]
     with connection.cursor() as cursor:
-        postings.BAND.remove(cursor, ids, band_keys)
-        postings.UPPER.remove(cursor, upper_ids, upper_keys)
+        postings.BAND.remove(cursor, band)
+        postings.UPPER.remove(cursor, upper)
         if field_ids:
             sql = f"DELETE FROM similarity_fieldname WHERE item_id IN ({marks(len(field_ids))})"  # noqa: S608
             cursor.execute(sql, field_ids)
