@@ -22,10 +22,11 @@ def test_bench_at_300_items_on_sqlite_writes_every_required_metric(tmp_path):
     pytest.importorskip("datasketch")
     pytest.importorskip("psutil")
     out = tmp_path / "results.json"
-    env = {**os.environ, "BENCH_HTTP_REQUESTS": "20"}
+    env = {**os.environ, "BENCH_HTTP_REQUESTS": "20", "BENCH_HTTP_SECONDS": "2"}
     cmd = [sys.executable, "-m", "bench", "--size", "300", "--db", "sqlite", "--queries", "36", "--no-doc"]
     cmd += ["--work", str(tmp_path), "--out", str(out)]
-    subprocess.run(cmd, cwd=ROOT, env=env, check=True, timeout=120, capture_output=True)  # noqa: S603
+    # A bound against a hang, not a speed check: the machine is shared.
+    subprocess.run(cmd, cwd=ROOT, env=env, check=True, timeout=300, capture_output=True)  # noqa: S603
     records = json.loads(out.read_text())
     assert REQUIRED <= {r["metric"] for r in records}
     for r in records:
