@@ -316,6 +316,9 @@ class Item(models.Model):
             models.Index(fields=["kind", "status", "date"], name="item_kind_status_date"),
             models.Index(fields=["issuer", "year", "kind", "status"], name="item_issuer_year_kind"),
             models.Index(fields=["status", "date"], name="item_status_date"),
+            # A department's ledger page (its own items, newest first) reads 30 entries, not
+            # every row of the department to learn its date.
+            models.Index(fields=["issuer", "date"], name="item_issuer_date"),
         ]
 
     def __str__(self) -> str:
