@@ -427,7 +427,10 @@ def _similarity_context(draft: Draft, limits, exclude) -> dict[str, Any]:
     )
     out["similar"] = similar
     if draft.kind == Kind.DOCUMENT and draft.body.strip():
-        out["upper"] = _matches(search.find_upper_containment(draft.body, limit=5), kind_of=Kind.DOCUMENT)
+        out["upper"] = _matches(
+            search.find_upper_containment(draft.body, limit=5, min_share=float(limits["copies_upper"])),
+            kind_of=Kind.DOCUMENT,
+        )
     if draft.kind == Kind.MEETING:
         start, end = week_bounds(draft.date)
         out["similar_meetings"] = _matches(
