@@ -67,6 +67,8 @@ def _export_csv(qs) -> HttpResponse:
     return response
 
 
+_PK_MARK = 918273645  # a pk no real URL part contains
+
 # Beyond this many matching items the list says "超过 N 项" instead of counting them all.
 COUNT_CAP = 10_000
 
@@ -163,7 +165,9 @@ def item_list(request: HttpRequest) -> HttpResponse:
     for link in ItemTarget.objects.filter(item_id__in=ids).values_list("item_id", flat=True):
         target_counts[link] = target_counts.get(link, 0) + 1
     # (item, its <tr>): the items for whoever reads the context, the markup for the page.
-    rows = [(item, _row(item, target_counts.get(item.pk, 0), reverse("item_detail", args=[item.pk]))) for item in items]
+    # One reverse() for the page (~30 µs each): the pk is the only part that differs.
+    head, tail = reverse("item_detail", args=[_PK_MARK]).split(str(_PK_MARK))
+    rows = [(item, _row(item, target_counts.get(item.pk, 0), f"{head}{item.pk}{tail}")) for item in items]
     issuers = Unit.objects.filter(kind__in=("department", "office", "district")).order_by("name")
     units = Unit.objects.grassroots().order_by("kind", "name")
     context = {
