@@ -2,22 +2,26 @@
 aggregates), so a year of a large ledger is never loaded into Python.
 
     aggregate_stats(period, params) -> Stats   (the same figures as stats.compute, no member lists)
+    window_part(window, ...) -> dict            (what the items dated in one window contribute)
 
-What the pure core computes from the counted items (counts, shares, the data requests'
-fields, campus activities per school, burden hours per unit and kind, the top items and
-the suggestions) comes from a handful of grouped queries; everything else (reviews,
-decisions, bodies, quotas, the channel) is small and goes through `stats.compute` as before.
-
-Burden hours: the Standard Cost Model's hours per occurrence (`hours.hours_per_occurrence`)
-is one SQL expression per item; occurrences depend only on (kind, date, ends_on, frequency),
-so one-off items are summed per window and recurring ones (apps, recurring data requests)
-are summed per distinct (kind, date, ends_on, frequency) and multiplied by
-`hours.occurrences` of that group in Python. `jianfu/meter/tests/test_aggregate.py`
-checks every figure and detail against the Python path on random ledgers.
+The grouped queries run per month (`window_part`) and each month's part is stored
+(`jianfu.meter.months`, kept current by triggers), so a year adds up ~24 stored parts; a
+period cut inside a month computes its edge months directly. What the parts hold: counts,
+shares' numerators and denominators, the data requests' fields, one-off hours per (unit,
+kind) and (district, kind), campus activities per school, each month's candidates for the
+ranked lists (a period's top N is within its months' top N), and for recurring items (apps,
+recurring data requests), whose hours fall into later windows, their hours per occurrence
+per (district | unit, kind, date, ends_on, frequency), each group's top items and the apps'
+(date, ends_on, issued) counts: `hours.occurrences` of each group is applied when read.
+Everything else (reviews, decisions, bodies, quotas, the channel) is small and goes through
+`stats.compute` as before. `jianfu/meter/tests/test_aggregate.py` checks every figure and
+detail against the Python path on random ledgers, `test_months.py` after every write path.
 """
 
 import datetime as dt
+import heapq
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -41,15 +45,17 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, RowNumber
 
-from jianfu.ledger.models import Item, ItemTarget, ReviewFinding
+from jianfu.ledger.models import CatalogField, Item, ItemTarget, ReviewFinding
+from jianfu.meter import months
 from jianfu.meter.figures import stored_hours
 from jianfu.meter.hours import REPORT_BACK_CODES, BurdenFacts, occurrences
 from jianfu.meter.periods import Period
-from jianfu.meter.selectors import COUNTED_STATUSES, RECURRING_FREQUENCIES, _burden_q, counted_items, load_rows
+from jianfu.meter.selectors import COUNTED_STATUSES, RECURRING_FREQUENCIES, counted_items, load_rows, quota_use
 from jianfu.meter.stats import (
     CUR,
     GRASSROOTS,
@@ -67,10 +73,9 @@ from jianfu.meter.stats import (
     shared_field_names,
     triple,
 )
-from jianfu.org.models import ISSUER_KINDS
+from jianfu.org.models import ISSUER_KINDS, Unit
 
 NO_DISTRICT = 0  # unit ids start at 1
-FAR_FUTURE = dt.date(9999, 12, 31)  # stands for "no end" when matching recurring groups
 
 
 class Rounded(Func):
@@ -206,12 +211,21 @@ def _case_by_unit(groups: dict[Any, list[int]], value, default, field: str = "is
     return Case(*whens, default=default, output_field=IntegerField())
 
 
-class _Ledger:
-    """The grouped queries of one period and what they need from the unit tree."""
+def _flag(q: Q) -> Case:
+    return Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())
 
-    def __init__(self, period: Period, previous: Period, tree: UnitTree, params: dict[str, Any]):
-        self.period, self.previous, self.tree, self.params = period, previous, tree, params
-        self.windows = {CUR: period, PREV: previous}
+
+def _scope_of(tree: UnitTree, district: int) -> list[int]:
+    return tree.scope[district] if district != NO_DISTRICT else tree.all_grassroots
+
+
+class _Ledger:
+    """The grouped queries over some counted items (`among`, a Q by field prefix) for some
+    windows, and what they need from the unit tree. The first window is the one the lists rank."""
+
+    def __init__(self, windows: dict[str, Period], tree: UnitTree, params: dict[str, Any], among: Callable[[str], Q]):
+        self.windows, self.tree, self.params, self.among = windows, tree, params, among
+        self.period = next(iter(windows.values()))
         issuers_by_district: dict[int, list[int]] = defaultdict(list)
         for pk, kind in tree.kind.items():
             if kind in ISSUER_KINDS:
@@ -223,18 +237,15 @@ class _Ledger:
         )
         self.pooled_scope = _case_by_unit(
             {d: ids for d, ids in issuers_by_district.items()},
-            lambda d: Value(len(self.scope_of(d))),
+            lambda d: Value(len(_scope_of(tree, d))),
             Value(len(tree.all_grassroots)),
         )
         self.hours = stored_hours(params)
 
-    def scope_of(self, district: int) -> list[int]:
-        return self.tree.scope[district] if district != NO_DISTRICT else self.tree.all_grassroots
-
     # ----------------------------------------------------------------- querysets
 
     def items(self) -> QuerySet:
-        return counted_items().filter(_burden_q(self.period, self.previous))
+        return counted_items().filter(self.among(""))
 
     def targets(self) -> QuerySet:
         """Target links of counted items addressed to named units, grassroots units only."""
@@ -246,7 +257,7 @@ class _Ledger:
                 item__targets_all=False,
                 unit__kind__in=GRASSROOTS,
             )
-            .filter(_burden_q(self.period, self.previous, "item__"))
+            .filter(self.among("item__"))
             .annotate(h=stored_hours(self.params, "item__"))
         )
 
@@ -268,11 +279,8 @@ class _Ledger:
     # ----------------------------------------------------------------- figures
 
     def counts(self) -> tuple[Counter, dict[str, dict[str, int]]]:
-        """Every count and sum of the period's items from one GROUP BY over a few small keys
-        (cheaper per row than dozens of filtered aggregates), and inspections by category."""
-
-        def flag(q: Q) -> Case:
-            return Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())
+        """Every count and sum of the items dated in the windows from one GROUP BY over a few
+        small keys (cheaper per row than dozens of filtered aggregates), and inspections by category."""
 
         def only(kind: str, expression) -> Case:
             return Case(When(kind=kind, then=expression), default=None, output_field=expression.output_field)
@@ -283,36 +291,25 @@ class _Ledger:
             default=Value(2),
             output_field=IntegerField(),
         )
-        app_bits = Value(0)
-        days = [(w, "end", p.end) for w, p in self.windows.items()]
-        days += [(w, "jan", p.year_start) for w, p in self.windows.items()]
-        for bit, (_, _, day) in enumerate(days):
-            live = Q(date__lte=day) & (Q(ends_on__gte=day) | Q(ends_on__isnull=True, status="issued"))
-            app_bits = app_bits + flag(live) * Value(1 << bit)
+        flags = {f"w{i}": _flag(_dated(p)) for i, p in enumerate(self.windows.values())}
         rows = (
             self.items()
             .annotate(
-                wc=flag(_dated(self.period)),
-                wp=flag(_dated(self.previous)),
-                doc=only("document", size * Value(2) + flag(Q(is_policy=True))),
-                video=only("meeting", flag(Q(mode="video"))),
+                **flags,
+                doc=only("document", size * Value(2) + _flag(Q(is_policy=True))),
+                video=only("meeting", _flag(Q(mode="video"))),
                 cat=only("inspection", Coalesce(F("category"), Value(""), output_field=CharField())),
-                app=only("app", ExpressionWrapper(app_bits, output_field=IntegerField())),
             )
             .order_by()
-            .values("kind", "wc", "wp", "doc", "video", "cat", "app")
+            .values("kind", *flags, "doc", "video", "cat")
             .annotate(n=Count("id"), minutes=Sum("duration_minutes"), timed=Count("duration_minutes"))
         )
         c: Counter = Counter()
         categories: dict[str, dict[str, int]] = {}
         for r in rows:
             n, kind = r["n"], r["kind"]
-            if r["app"] is not None:
-                for bit, (w, name, _) in enumerate(days):
-                    if r["app"] & (1 << bit):
-                        c[f"{w}_apps_{name}"] += n
-            for w in self.windows:
-                if not r["wc" if w == CUR else "wp"]:
+            for i, w in enumerate(self.windows):
+                if not r[f"w{i}"]:
                     continue
                 c[f"{w}_n_{kind}"] += n
                 if r["doc"] is not None:
@@ -324,20 +321,12 @@ class _Ledger:
                     c[f"{w}_timed"] += r["timed"]
                     c[f"{w}_video"] += n * (r["video"] or 0)
                 if r["cat"] is not None:
-                    categories.setdefault(r["cat"] or "未分类", {CUR: 0, PREV: 0})[w] += n
-        return c, dict(sorted(categories.items()))
+                    categories.setdefault(r["cat"] or "未分类", dict.fromkeys(self.windows, 0))[w] += n
+        return c, categories
 
-    def field_counts(self) -> list[tuple[Any, int, int]]:
-        """(field as stored, times requested in P, in P′) over the data requests dated in either."""
-        qs = (
-            self.items()
-            .filter(Q(kind="data_request") & (_dated(self.period) | _dated(self.previous)))
-            .annotate(
-                wc=Case(When(_dated(self.period), then=Value(1)), default=Value(0)),
-                wp=Case(When(_dated(self.previous), then=Value(1)), default=Value(0)),
-            )
-            .values("fields", "wc", "wp")
-        )
+    def field_counts(self) -> list[tuple[Any, int]]:
+        """(field as stored, times requested) over the data requests dated in the first window."""
+        qs = self.items().filter(Q(kind="data_request") & _dated(self.period)).values("fields")
         sql, params = qs.query.sql_with_params()
         if connection.vendor == "postgresql":
             elements = (
@@ -347,10 +336,7 @@ class _Ledger:
         else:
             elements = ", json_each(s.fields) AS j"
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT j.value, SUM(s.wc), SUM(s.wp) FROM ({sql}) s {elements} GROUP BY j.value",  # noqa: S608
-                params,
-            )
+            cursor.execute(f"SELECT j.value, COUNT(*) FROM ({sql}) s {elements} GROUP BY j.value", params)  # noqa: S608
             return cursor.fetchall()
 
     def has_field_in(self, stored: list[Any]) -> Q:
@@ -368,15 +354,6 @@ class _Ledger:
         return Q(RawSQL(sql, [str(v) for v in stored], output_field=BooleanField()))  # noqa: S611
 
     # ----------------------------------------------------------------- burden hours
-
-    @staticmethod
-    @lru_cache(maxsize=65536)
-    def _occurrences(kind: str, date: dt.date, ends_on: dt.date | None, frequency: str, start, end) -> float:
-        return occurrences(BurdenFacts(kind=kind, date=date, ends_on=ends_on, frequency=frequency or ""), start, end)
-
-    def occ(self, kind, date, ends_on, frequency, w: str) -> float:
-        p = self.windows[w]
-        return self._occurrences(kind, date, ends_on, frequency, p.start, p.end)
 
     def _grouped(self, qs: QuerySet, keys: tuple[str, ...], prefix: str = "") -> QuerySet:
         """Hours per occurrence summed per keys: per window for one-off items, per (kind, date,
@@ -402,50 +379,247 @@ class _Ledger:
         )
 
     def burden(self) -> dict[str, Any]:
-        """Hours per window: total, per unit, per unit and kind, per kind (as stats._burden, without
-        the items), the recurring groups occurring in P, and campus activities per school."""
+        """Hours per window of the one-off items: per (unit, kind) for named targets, per
+        (district, kind) per unit for all-unit targets; campus activities per school. And the
+        recurring items' hours per occurrence summed per ("d" district | "u" unit, id, kind,
+        date, ends_on, frequency), whatever the window: their occurrences are applied later."""
         tree = self.tree
         unit_kind: dict[str, Counter] = {w: Counter() for w in self.windows}
         pools: dict[str, Counter] = {w: Counter() for w in self.windows}  # (district, kind) -> hours per unit
         campus: dict[str, Counter] = {w: Counter() for w in self.windows}
-        groups: set[tuple] = set()
+        recurring: list[list] = []
 
-        def add(acc: dict[str, Counter], key, r: dict, kind: str) -> None:
+        def add(acc: dict[str, Counter], tag: str, key, r: dict, kind: str) -> None:
+            if r["rec_date"] is not None:
+                if r["rec_h"] is not None:
+                    group = [kind, r["rec_date"].isoformat(), _iso(r["rec_ends"]), r["rec_freq"] or ""]
+                    recurring.append([tag, key[0], *group, r["rec_h"]])
+                return
             for w in self.windows:
                 # Only hours that occur make an entry (a unit with none is not listed by kind).
-                if r["rec_date"] is None:
-                    if r[f"{w}_h"] is not None:
-                        acc[w][key] += r[f"{w}_h"]
-                elif r["rec_h"] is not None:
-                    group = (kind, r["rec_date"], r["rec_ends"], r["rec_freq"])
-                    n = self.occ(*group, w)
-                    if n > 0:
-                        acc[w][key] += r["rec_h"] * n
-                        if w == CUR:
-                            groups.add((*group, n))
+                if r[f"{w}_h"] is not None:
+                    acc[w][key] += r[f"{w}_h"]
 
         pooled = self.items().filter(targets_all=True).annotate(h=self.hours, district=self.district)
         for r in self._grouped(pooled, ("district",)):
-            add(pools, (r["district"], r["kind"]), r, r["kind"])
+            add(pools, "d", (r["district"], r["kind"]), r, r["kind"])
             if r["kind"] == "campus":
                 for w in self.windows:
-                    for u in self.scope_of(r["district"]):
+                    for u in _scope_of(tree, r["district"]):
                         if tree.kind.get(u) == "school":
                             campus[w][u] += r[f"{w}_n"]
         for r in self._grouped(self.targets(), ("unit_id",), "item__"):
             kind = r["item__kind"]
-            add(unit_kind, (r["unit_id"], kind), r, kind)
+            add(unit_kind, "u", (r["unit_id"], kind), r, kind)
             if kind == "campus" and tree.kind.get(r["unit_id"]) == "school":
                 for w in self.windows:
                     campus[w][r["unit_id"]] += r[f"{w}_n"]
-        result: dict[str, Any] = {"groups": sorted(groups, key=repr), "campus": campus}
+        return {"unit_kind": unit_kind, "pools": pools, "campus": campus, "recurring": recurring}
+
+    def recurring_top(self, n: int = 10) -> list[list]:
+        """Per recurring group (kind, date, ends_on, frequency), its n items with the most hours
+        per occurrence over all their units: [kind, date, ends_on, frequency, id, h, scope]. An
+        item's hours in a window are h × occurrences × scope, the same factor for the whole group."""
+        qs = (
+            self.items()
+            .filter(_recurring())
+            .annotate(h=self.hours, scope=self.scope())
+            .filter(h__gt=0, scope__gt=0)
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("kind"), F("date"), F("ends_on"), F("frequency")],
+                    order_by=[(F("h") * F("scope")).desc(), F("id").asc()],
+                )
+            )
+            .filter(rank__lte=n)
+            .values_list("kind", "date", "ends_on", "frequency", "id", "h", "scope")
+        )
+        return [[k, d.isoformat(), _iso(e), f or "", pk, h, sc] for k, d, e, f, pk, h, sc in qs]
+
+    def apps(self) -> list[list]:
+        """The apps as [date, ends_on, issued, count]: enough to tell which are live on any day."""
+        qs = (
+            self.items()
+            .filter(kind="app")
+            .annotate(issued=_flag(Q(status="issued")))
+            .order_by()
+            .values_list("date", "ends_on", "issued")
+            .annotate(n=Count("id"))
+        )
+        return [[d.isoformat(), _iso(e), i, n] for d, e, i, n in qs]
+
+    # ----------------------------------------------------------------- lists
+
+    def lists(self, shared_stored: list[Any], n: int = 10) -> dict[str, list[tuple[int, float]]]:
+        """The one-off items with the most hours in the first window, the onsite meetings to hold
+        by video, the data requests to merge: ordered, limited selects in one UNION ALL statement."""
+        parts: list[tuple[str, str, list]] = []
+        period = self.period
+
+        def part(tag: str, qs: QuerySet) -> None:
+            sql, params = qs.query.sql_with_params()
+            parts.append((tag, f"SELECT u.id, u.v FROM ({sql}) u", list(params)))  # noqa: S608
+
+        with_hours = self.items().annotate(h=self.hours, scope=self.scope())
+        counted = Q(h__gt=0, scope__gt=0)
+        once = with_hours.filter(~_recurring() & _once_in(period)).filter(counted)
+        part("top", once.annotate(v=F("h") * F("scope")).order_by("-v", "id").values("id", "v")[:n])
+        # Video: ordered by hours to one decimal then id, as the report lists them; a margin of rows
+        # covers the rare .x5 that SQL and Python round apart.
+        onsite = with_hours.filter(_dated(period) & Q(kind="meeting", mode="onsite")).annotate(
+            v=Case(When(counted & _once_in(period), then=F("h") * F("scope")), default=_f(0))
+        )
+        video_hint = Exists(
+            ReviewFinding.objects.filter(review_id=OuterRef("latest_review_id"), code__in=VIDEO_HINT_CODES)
+        )
+        onsite = onsite.filter(Q(v__gt=0) | (Q(latest_review_id__isnull=False) & video_hint))
+        part("video", onsite.annotate(r=Rounded(F("v"), 1)).order_by("-r", "-id").values("id", "v")[: n * 5])
+        merge_hint = Exists(
+            ReviewFinding.objects.filter(review_id=OuterRef("latest_review_id"), code__in=MERGE_HINT_CODES)
+        )
+        requests = self.items().filter(_dated(period) & Q(kind="data_request"))
+        requests = requests.filter(self.has_field_in(shared_stored) | (Q(latest_review_id__isnull=False) & merge_hint))
+        # By id, but not along the primary key: that walk would read every item to find a month's few.
+        by_id = ExpressionWrapper(F("id") + Value(0), output_field=IntegerField())
+        part("merge", requests.annotate(v=_f(0), o=by_id).order_by("o").values("id", "v")[: 2 * n])
+        sql = " UNION ALL ".join(f"SELECT '{tag}', x.id, x.v FROM ({body}) x" for tag, body, _ in parts)  # noqa: S608
+        out: dict[str, list[tuple[int, float]]] = {"top": [], "video": [], "merge": []}
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [p for _, _, params in parts for p in params])
+            for tag, pk, v in cursor.fetchall():
+                out[tag].append((pk, float(v or 0.0)))
+        return out
+
+
+# --------------------------------------------------------------------------- a window's part
+
+PART = "w"  # the window's name in a part's queries
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+@lru_cache(maxsize=65536)
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+@lru_cache(maxsize=65536)
+def _occurrences(kind: str, date: str, ends_on: str | None, frequency: str, start: dt.date, end: dt.date) -> float:
+    facts = BurdenFacts(kind=kind, date=_day(date), ends_on=_day(ends_on), frequency=frequency)
+    return occurrences(facts, start, end)
+
+
+def window_part(
+    window: Period, tree: UnitTree, params: dict[str, Any], names: set[str], *, whole: bool = True
+) -> dict[str, Any]:
+    """Everything the figures take from the items dated in `window`, as plain JSON: counts,
+    fields, one-off hours per (unit, kind) and (district, kind), campus activities per school,
+    the candidates for the ranked lists; and, for the recurring items (whose hours fall in later
+    windows too), their hours per occurrence per group, each group's top items and the apps.
+    Stored per month (`months`): a period's figures add up its months' parts (cut edge months
+    computed directly, without the recurring items: those come from whole months) and the
+    recurring groups of every month up to its end."""
+    led = _Ledger({PART: window}, tree, params, lambda prefix: _dated(window, prefix))
+    c, categories = led.counts()
+    fields = led.field_counts()
+    shared_stored = [v for v, _ in fields if str(v).strip() in names]
+    burden = led.burden()
+    lists = led.lists(shared_stored)
+    cut = len(PART) + 1
+    part = {
+        "counts": {k[cut:]: v for k, v in c.items() if v},
+        "categories": {cat: v[PART] for cat, v in categories.items()},
+        "fields": sum(n for _, n in fields),
+        "shared": sum(n for v, n in fields if str(v).strip() in names),
+        "unit_kind": [[u, k, h] for (u, k), h in burden["unit_kind"][PART].items()],
+        "pools": [[d, k, h] for (d, k), h in burden["pools"][PART].items()],
+        "campus": [[u, n] for u, n in burden["campus"][PART].items() if n],
+        "top": lists["top"],
+        "video": lists["video"],
+        "merge": [pk for pk, _ in lists["merge"]],
+    }
+    if whole:
+        part.update(
+            recurring=burden["recurring"],
+            recurring_top=led.recurring_top(),
+            apps=led.apps(),
+            quota=[list(r) for r in quota_use(_dated(window))],
+        )
+    return part
+
+
+class _Totals:
+    """The parts of each window added up, in the shapes the figures are built from."""
+
+    def __init__(self, windows: dict[str, Period]):
+        self.windows = windows
+        self.c: Counter = Counter()
+        self.categories: dict[str, dict[str, int]] = {}
+        self.fields = dict.fromkeys(windows, 0)
+        self.shared = dict.fromkeys(windows, 0)
+        self.unit_kind: dict[str, Counter] = {w: Counter() for w in windows}
+        self.pools: dict[str, Counter] = {w: Counter() for w in windows}
+        self.campus: dict[str, Counter] = {w: Counter() for w in windows}
+        self.top: list[tuple[int, float]] = []
+        self.video: list[tuple[int, float]] = []
+        self.merge: list[int] = []
+
+    def add(self, w: str, part: dict[str, Any]) -> None:
+        for k, v in part["counts"].items():
+            self.c[f"{w}_{k}"] += v
+        for cat, n in part["categories"].items():
+            self.categories.setdefault(cat, dict.fromkeys(self.windows, 0))[w] += n
+        self.fields[w] += part["fields"]
+        self.shared[w] += part["shared"]
+        for u, k, h in part["unit_kind"]:
+            self.unit_kind[w][(u, k)] += h
+        for d, k, h in part["pools"]:
+            self.pools[w][(d, k)] += h
+        for u, n in part["campus"]:
+            self.campus[w][u] += n
+        if w == CUR:  # the lists rank the current period
+            self.top += [tuple(x) for x in part["top"]]
+            self.video += [tuple(x) for x in part["video"]]
+            self.merge += part["merge"]
+
+    def add_running(self, part: dict[str, Any], period: Period, previous: Period) -> None:
+        """A whole month's recurring items and apps, dated up to the period's end: their hours
+        occur in whichever window they run into."""
+        for tag, key, kind, date, ends_on, frequency, h in part["recurring"]:
+            acc = self.pools if tag == "d" else self.unit_kind
+            for w, p in self.windows.items():
+                n = _occurrences(kind, date, ends_on, frequency, p.start, p.end)
+                if n > 0:
+                    acc[w][(key, kind)] += h * n
+        for kind, date, ends_on, frequency, pk, h, scope in part["recurring_top"]:
+            n = _occurrences(kind, date, ends_on, frequency, period.start, period.end)
+            if n > 0:
+                self.top.append((pk, (h * n) * scope))
+        days = [(w, "end", p.end) for w, p in self.windows.items()]
+        days += [(w, "jan", p.year_start) for w, p in self.windows.items()]
+        for date, ends_on, issued, n in part["apps"]:
+            day0, end = _day(date), _day(ends_on)
+            # The apps the period counts: dated in either window, or still running in them.
+            dated = period.contains(day0) or previous.contains(day0)
+            if not (dated or (day0 <= period.end and (end is None or end >= previous.start))):
+                continue
+            for w, name, day in days:
+                if day0 <= day and (end >= day if end is not None else issued):
+                    self.c[f"{w}_apps_{name}"] += n
+
+    def burden(self, tree: UnitTree) -> dict[str, Any]:
+        """Hours per window: total, per unit, per unit and kind, per kind (all-unit pools spread over their units)."""
+        result: dict[str, Any] = {"campus": self.campus}
         for w in self.windows:
-            acc = unit_kind[w]
+            acc = Counter(self.unit_kind[w])
             kind_hours: Counter = Counter()
             for (_, kind), hours in acc.items():
                 kind_hours[kind] += hours
-            for (district, kind), per_unit in pools[w].items():
-                scope = self.scope_of(district)
+            for (district, kind), per_unit in self.pools[w].items():
+                scope = _scope_of(tree, district)
                 kind_hours[kind] += per_unit * len(scope)
                 for u in scope:
                     acc[(u, kind)] += per_unit
@@ -458,88 +632,55 @@ class _Ledger:
             }
         return result
 
-    # ----------------------------------------------------------------- lists (one statement)
-
-    def lists(self, groups: list[tuple], shared_stored: list[Any], n: int = 10) -> dict[str, list[tuple[int, float]]]:
-        """The top items by hours in P, the onsite meetings to hold by video, the data requests to
-        merge: four ordered, limited selects in one UNION ALL statement."""
-        parts: list[tuple[str, str, list]] = []
-
-        def part(tag: str, qs: QuerySet) -> None:
-            sql, params = qs.query.sql_with_params()
-            parts.append((tag, f"SELECT u.id, u.v FROM ({sql}) u", list(params)))  # noqa: S608
-
-        with_hours = self.items().annotate(h=self.hours, scope=self.scope())
-        counted = Q(h__gt=0, scope__gt=0)
-        once = with_hours.filter(~_recurring() & _once_in(self.period)).filter(counted)
-        part("top", once.annotate(v=F("h") * F("scope")).order_by("-v", "id").values("id", "v")[:n])
-        if groups:
-            parts.append(("top", *self._recurring_top(with_hours.filter(_recurring()).filter(counted), groups, n)))
-        # Video: ordered by hours to one decimal then id, as the report lists them; a margin of rows
-        # covers the rare .x5 that SQL and Python round apart.
-        onsite = with_hours.filter(_dated(self.period) & Q(kind="meeting", mode="onsite")).annotate(
-            v=Case(When(counted & _once_in(self.period), then=F("h") * F("scope")), default=_f(0))
-        )
-        video_hint = Exists(
-            ReviewFinding.objects.filter(review_id=OuterRef("latest_review_id"), code__in=VIDEO_HINT_CODES)
-        )
-        onsite = onsite.filter(Q(v__gt=0) | (Q(latest_review_id__isnull=False) & video_hint))
-        part("video", onsite.annotate(r=Rounded(F("v"), 1)).order_by("-r", "-id").values("id", "v")[: n * 5])
-        merge_hint = Exists(
-            ReviewFinding.objects.filter(review_id=OuterRef("latest_review_id"), code__in=MERGE_HINT_CODES)
-        )
-        requests = self.items().filter(_dated(self.period) & Q(kind="data_request"))
-        requests = requests.filter(self.has_field_in(shared_stored) | (Q(latest_review_id__isnull=False) & merge_hint))
-        part("merge", requests.annotate(v=_f(0)).order_by("id").values("id", "v")[: 2 * n])
-        sql = " UNION ALL ".join(f"SELECT '{tag}', x.id, x.v FROM ({body}) x" for tag, body, _ in parts)  # noqa: S608
-        out: dict[str, list[tuple[int, float]]] = {"top": [], "video": [], "merge": []}
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [p for _, _, params in parts for p in params])
-            for tag, pk, v in cursor.fetchall():
-                out[tag].append((pk, float(v or 0.0)))
-        return out
-
-    @staticmethod
-    def _recurring_top(qs: QuerySet, groups: list[tuple], n: int) -> tuple[str, list]:
-        """The recurring items with the most hours in P: each group's occurrences joined in as VALUES."""
-        sql, params = qs.values("id", "kind", "date", "ends_on", "frequency", "h", "scope").query.sql_with_params()
-        pg = connection.vendor == "postgresql"
-        row = "(%s, CAST(%s AS date), CAST(%s AS date), %s, %s)" if pg else "(%s, %s, %s, %s, %s)"
-
-        def day(d: dt.date | None):
-            d = d or FAR_FUTURE
-            return d if pg else d.isoformat()
-
-        args: list = []
-        for kind, date, ends_on, frequency, occ in groups:
-            args += [kind, day(date), day(ends_on), frequency, float(occ)]
-        body = (
-            f"SELECT s.id AS id, (s.h * g.column5) * s.scope AS v FROM ({sql}) s "  # noqa: S608
-            f"JOIN (VALUES {', '.join([row] * len(groups))}) AS g ON s.kind = g.column1 AND s.date = g.column2 "
-            f"AND COALESCE(s.ends_on, %s) = g.column3 AND s.frequency = g.column4 ORDER BY v DESC, s.id LIMIT {int(n)}"
-        )
-        return f"SELECT u.id, u.v FROM ({body}) u", [*params, *args, day(None)]  # noqa: S608
-
 
 def aggregate_stats(period: Period, params: dict[str, Any]) -> Stats:
     """The figures of `period` as stats.compute gives them (members and per-item hours left out)."""
     with transaction.atomic(savepoint=False):  # one snapshot for all the queries
-        return _aggregate_stats(period, params)
+        stats, computed = _aggregate_stats(period, params)
+    months.store(computed)  # after the snapshot: a month part is derived data, stored if the database lets us
+    return stats
 
 
-def _aggregate_stats(period: Period, params: dict[str, Any]) -> Stats:
+def part_context(params: dict[str, Any]) -> tuple[str, Callable[[Period], dict[str, Any]]]:
+    """The validity key of the parts for the current tariffs, unit tree and catalog, and the function computing one."""
+    units = list(Unit.objects.values_list("id", "name", "kind", "parent_id", "is_active"))
+    names = shared_field_names(list(CatalogField.objects.values_list("field", "synonyms")))
+    return _context(params, units, names)
+
+
+def _context(params: dict[str, Any], units: list[tuple], names: set[str]):
+    tree = UnitTree(units)
+    key = months.validity_key(params, units, names)
+    return key, lambda window, whole=True: window_part(window, tree, params, names, whole=whole)
+
+
+def _aggregate_stats(period: Period, params: dict[str, Any]) -> tuple[Stats, list]:
     previous = period.year_earlier()
     rows = load_rows(period, previous, items=False)
-    stats = compute(rows, params)  # every figure that does not read the counted items
     tree = UnitTree(rows.units)
-    led = _Ledger(period, previous, tree, params)
-    c, categories = led.counts()
+    windows = {CUR: period, PREV: previous}
+    key, compute_part = _context(params, rows.units, shared_field_names(rows.catalog))
+    parts, running, computed = months.parts(windows, key, compute_part)
+    quota: Counter = Counter()
+    year = period.end.year
+    for part in running:  # items of any date may count towards the year's quota
+        for y, issuer, kind, n in part["quota"]:
+            if y == year:
+                quota[(issuer, kind)] += n
+    rows.quota_use = [(issuer, kind, n) for (issuer, kind), n in quota.items()]
+    stats = compute(rows, params)  # every figure that does not read the counted items
+    totals = _Totals(windows)
+    for w, pieces in parts.items():
+        for part in pieces:
+            totals.add(w, part)
+    for part in running:
+        totals.add_running(part, period, previous)
+    c = totals.c
+    top_candidates = totals.top
+
     values: dict[str, dict[str, Any]] = defaultdict(dict)
-    by_kind = {k: {w: c[f"{w}_n_{k}"] for w in led.windows} for k in KINDS}
-    names = shared_field_names(rows.catalog)
-    fields = led.field_counts()
-    shared_stored = [v for v, _, _ in fields if str(v).strip() in names]
-    for w in led.windows:
+    by_kind = {k: {w: c[f"{w}_n_{k}"] for w in windows} for k in KINDS}
+    for w in windows:
         values["documents"][w] = by_kind["document"][w]
         values["policy_documents"][w] = c[f"{w}_policy"]
         values["short_document_share"][w] = share(c[f"{w}_short"], c[f"{w}_sized"])
@@ -551,36 +692,34 @@ def _aggregate_stats(period: Period, params: dict[str, Any]) -> Stats:
         values["video_meetings"][w] = c[f"{w}_video"]
         values["inspections"][w] = by_kind["inspection"][w]
         values["data_requests"][w] = by_kind["data_request"][w]
-        i = 1 if w == CUR else 2
-        values["data_request_fields"][w] = sum(r[i] for r in fields)
-        values["shared_fields"][w] = sum(r[i] for r in fields if str(r[0]).strip() in names)
+        values["data_request_fields"][w] = totals.fields[w]
+        values["shared_fields"][w] = totals.shared[w]
         values["campus_activities"][w] = by_kind["campus"][w]
         values["apps_live"][w] = c[f"{w}_apps_end"]
         values["apps_live_change_since_year_start"][w] = c[f"{w}_apps_end"] - c[f"{w}_apps_jan"]
         values["tasks"][w] = by_kind["task"][w]
         values["awards"][w] = by_kind["award"][w]
 
-    burden = led.burden()
+    burden = totals.burden(tree)
     unit_count = len(tree.all_grassroots)
-    for w in led.windows:
+    for w in windows:
         values["burden_hours"][w] = round(burden[w]["total"], 1)
         values["burden_hours_per_unit"][w] = round(burden[w]["total"] / unit_count, 1) if unit_count else 0.0
-    for key, v in values.items():
-        stats.figures[key] = triple(v[CUR], v[PREV])
+    for key_, v in values.items():
+        stats.figures[key_] = triple(v[CUR], v[PREV])
 
     details = stats.details
     for k in KINDS:
         details["by_kind"][k]["items"] = by_kind[k]
-        details["by_kind"][k]["burden_hours"] = {w: round(burden[w]["kind"].get(k, 0.0), 1) for w in led.windows}
+        details["by_kind"][k]["burden_hours"] = {w: round(burden[w]["kind"].get(k, 0.0), 1) for w in windows}
     details["unit_count"] = unit_count
-    details["inspections_by_category"] = categories
+    details["inspections_by_category"] = dict(sorted(totals.categories.items()))
     unit_rows = burden_unit_rows(tree, burden)
     details["units"] = unit_rows
     details["top_units"] = [r for r in unit_rows if r["current"] > 0][:10]
-    lists = led.lists(burden["groups"], shared_stored)
-    top = sorted(lists["top"], key=lambda x: (-x[1], x[0]))[:10]
+    top = heapq.nsmallest(10, top_candidates, key=lambda x: (-x[1], x[0]))
     details["top_items"] = [{"item_id": i, "hours": round(h, 1)} for i, h in top]
-    video = sorted(((round(h, 1), pk) for pk, h in lists["video"]), reverse=True)[:10]
+    video = sorted(((round(h, 1), pk) for pk, h in totals.video), reverse=True)[:10]
     campus = burden["campus"]
     details["campus_per_school"] = [
         {"unit_id": u, "name": tree.name[u], "current": n, "previous": campus[PREV].get(u, 0)}
@@ -589,6 +728,6 @@ def _aggregate_stats(period: Period, params: dict[str, Any]) -> Stats:
     ]
     details["suggestions"] = {
         "video_meetings": [{"item_id": i, "hours": h} for h, i in video],
-        "merge_data_requests": [pk for pk, _ in lists["merge"]],
+        "merge_data_requests": sorted(totals.merge)[:20],
     }
-    return stats
+    return stats, computed

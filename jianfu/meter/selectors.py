@@ -131,9 +131,20 @@ def _load_items(rows: LedgerRows, period: Period, previous: Period) -> None:
     )
 
 
+def quota_use(among: Q) -> list[tuple]:
+    """(year, issuer_id, kind, n): items approved or issued towards each unit's yearly quota."""
+    return [
+        (r["year"], r["issuer_id"], r["kind"], r["n"])
+        for r in Item.objects.filter(among, status__in=(Status.APPROVED, *COUNTED_STATUSES), is_upper_level=False)
+        .values("year", "issuer_id", "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    ]
+
+
 def load_rows(period: Period, previous: Period | None = None, *, items: bool = True) -> LedgerRows:
-    """items=False leaves out the counted items, their targets and findings (the figures
-    `jianfu.meter.aggregate` computes in the database instead)."""
+    """items=False leaves out the counted items, their targets and findings and the quota use
+    (the figures `jianfu.meter.aggregate` computes in the database instead)."""
     previous = previous or period.year_earlier()
     rows = LedgerRows(period=period, previous=previous)
     both = (period, previous)
@@ -203,13 +214,8 @@ def load_rows(period: Period, previous: Period | None = None, *, items: bool = T
     rows.catalog = list(CatalogField.objects.values_list("field", "synonyms"))
     year = period.end.year
     rows.quotas = list(Quota.objects.filter(year=year).values_list("unit_id", "kind", "quota"))
-    rows.quota_use = [
-        (r["issuer_id"], r["kind"], r["n"])
-        for r in Item.objects.filter(year=year, status__in=(Status.APPROVED, *COUNTED_STATUSES), is_upper_level=False)
-        .values("issuer_id", "kind")
-        .annotate(n=Count("id"))
-        .order_by()
-    ]
+    if items:  # else the aggregate adds up its stored months' quota_use()
+        rows.quota_use = [(issuer, kind, n) for y, issuer, kind, n in quota_use(Q(year=year)) if y == year]
     rows.channel = channel_rows(period, previous)
     return rows
 
