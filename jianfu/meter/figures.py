@@ -100,9 +100,16 @@ def refresh(params: dict[str, Any] | None = None, *, batch: int = REFRESH_BATCH)
     return done
 
 
+def _refresh_all() -> None:
+    from jianfu.meter import months
+
+    refresh()
+    months.refresh()  # every month's part holds hours of the old tariffs
+
+
 def _tariffs_saved(sender, instance, **kwargs) -> None:
     if instance.key == TARIFF_SETTING:
-        transaction.on_commit(refresh)
+        transaction.on_commit(_refresh_all)
 
 
 def connect() -> None:

@@ -23,6 +23,7 @@ from jianfu.ledger.io.reference import (
 from jianfu.ledger.io.report import ImportAborted, ImportResult, RowError
 from jianfu.ledger.io.units import UnitsHandler
 from jianfu.ledger.models import Item, ItemTarget
+from jianfu.meter import months as meter_months
 from jianfu.org.models import Unit, User
 from jianfu.org.services import record_audit
 
@@ -146,6 +147,7 @@ def _write(handler: Handler, records, ctx: Context, dry_run: bool) -> None:
                 transaction.set_rollback(True)
             elif result.created >= ANALYZE_AFTER:
                 transaction.on_commit(refresh_statistics)
+                transaction.on_commit(meter_months.refresh)  # the months written, computed once, not on a read
     except ImportAborted as exc:
         result.errors[:] = exc.errors
     except (IntegrityError, DatabaseError) as exc:
