@@ -586,8 +586,8 @@ class _Totals:
             self.merge += part["merge"]
 
     def add_running(self, part: dict[str, Any], period: Period, previous: Period) -> None:
-        """A whole month's recurring items and apps, dated up to the period's end: their hours
-        occur in whichever window they run into."""
+        """A whole month's recurring items and apps, of any month: their hours occur in whichever
+        window they run into (none for those dated after the period's end)."""
         for tag, key, kind, date, ends_on, frequency, h in part["recurring"]:
             acc = self.pools if tag == "d" else self.unit_kind
             for w, p in self.windows.items():
