@@ -20,6 +20,7 @@ detail against the Python path on random ledgers, `test_months.py` after every w
 
 import datetime as dt
 import heapq
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from functools import lru_cache
@@ -219,6 +220,23 @@ def _scope_of(tree: UnitTree, district: int) -> list[int]:
     return tree.scope[district] if district != NO_DISTRICT else tree.all_grassroots
 
 
+def _compiled_hours(params: dict[str, Any]) -> RawSQL:
+    """`stored_hours` compiled once into SQL over the item table's columns. Every part query
+    references the hours several times (sums, filters, ranking) and Django would otherwise
+    resolve and compile the whole expression at each reference, month after month."""
+    key = (connection.vendor, json.dumps(params, sort_keys=True, default=str))
+    if key not in _HOURS_SQL:
+        query = Item.objects.annotate(_h=stored_hours(params)).values("_h").query
+        compiler = query.get_compiler(connection=connection)
+        _HOURS_SQL.clear()  # one set of tariffs at a time
+        _HOURS_SQL[key] = compiler.compile(query.annotations["_h"])
+    sql, args = _HOURS_SQL[key]
+    return RawSQL(f"({sql})", tuple(args), output_field=FloatField())  # noqa: S611
+
+
+_HOURS_SQL: dict[tuple, tuple[str, list]] = {}
+
+
 class _Ledger:
     """The grouped queries over some counted items (`among`, a Q by field prefix) for some
     windows, and what they need from the unit tree. The first window is the one the lists rank."""
@@ -240,7 +258,8 @@ class _Ledger:
             lambda d: Value(len(_scope_of(tree, d))),
             Value(len(tree.all_grassroots)),
         )
-        self.hours = stored_hours(params)
+        # The item table keeps its name in these queries (targets join it once), so one SQL serves both.
+        self.hours = _compiled_hours(params)
 
     # ----------------------------------------------------------------- querysets
 
@@ -258,7 +277,7 @@ class _Ledger:
                 unit__kind__in=GRASSROOTS,
             )
             .filter(self.among("item__"))
-            .annotate(h=stored_hours(self.params, "item__"))
+            .annotate(h=self.hours)
         )
 
     def scope(self):
