@@ -123,13 +123,17 @@ def _ranked(table: str, column: str, keys: list, where: list[str], params: list,
 
 
 def _top(ids: np.ndarray, hits: np.ndarray, limit: int) -> list[tuple[int, int]]:
-    """(id, hits) of the `limit` ids with most hits, most first, ties by id."""
+    """(id, hits) of the `limit` ids (ascending in `ids`) with most hits, most
+    first, ties by id."""
     if ids.size > limit:
-        # Everything tied with the limit-th best goes into the exact sort.
+        # Hits are small counts, so the limit-th best is tied with thousands
+        # at 10^6 items: take those above it, then the smallest tied ids.
         cut = np.partition(hits, ids.size - limit)[ids.size - limit]
-        keep = hits >= cut
+        above = np.flatnonzero(hits > cut)
+        tied = np.flatnonzero(hits == cut)[: limit - above.size]
+        keep = np.concatenate([above, tied])
         ids, hits = ids[keep], hits[keep]
-    order = np.lexsort((ids, -hits))[:limit]
+    order = np.lexsort((ids, -hits))
     return list(zip(ids[order].tolist(), hits[order].tolist(), strict=True))
 
 

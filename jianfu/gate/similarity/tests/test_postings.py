@@ -116,3 +116,18 @@ def test_reindex_writes_packed_lists_that_a_later_compaction_leaves_alone(distri
     assert {table: table.pairs() for table in postings.ALL} == incremental
     assert postings.BAND.compact() == 0
     assert {table: table.pairs() for table in postings.ALL} == incremental
+
+
+def test_top_candidates_are_those_with_most_hits_ties_by_smallest_id():
+    import numpy as np
+
+    from jianfu.gate.similarity.search import _top
+
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n = int(rng.integers(0, 300))
+        ids = np.sort(rng.choice(10_000, n, replace=False))
+        hits = rng.integers(1, 6, n)  # few distinct counts: many ties at the cut
+        limit = int(rng.integers(1, 50))
+        expected = sorted(zip(ids.tolist(), hits.tolist(), strict=True), key=lambda p: (-p[1], p[0]))[:limit]
+        assert _top(ids, hits, limit) == expected
