@@ -1,16 +1,18 @@
 """Similarity index maintenance, called by the ledger services on commit.
 
 The index lives in `jianfu.gate.similarity` (tables, docs/similarity.md); these
-two functions are the ledger's only entry points, and `jianfu reindex`
+functions are the ledger's only entry points, and `jianfu reindex`
 rebuilds everything from the ledger.
 """
 
+import contextlib
 import logging
 from collections.abc import Iterable
 
 from django.db import DatabaseError
 
 from jianfu.gate.similarity import store
+from jianfu.gate.similarity.bulk import BulkIndexer
 
 logger = logging.getLogger(__name__)
 
@@ -35,3 +37,17 @@ def remove_items(item_ids: Iterable[int]) -> None:
         store.remove_items(ids)
     except DatabaseError:
         logger.exception("相似度索引删除失败（事项 %s），请运行 jianfu reindex 重建索引", ids[:10])
+
+
+# An import creating at least this many items indexes them beside the inserts.
+BULK_MIN = 2000
+
+
+def bulk(count: int):
+    """For an import about to create `count` items: a context manager giving a
+    `BulkIndexer` (index rows computed in worker processes while the import
+    inserts, written in the import's own transaction), or None below BULK_MIN,
+    where the items are indexed on commit by `index_items`."""
+    if count < BULK_MIN:
+        return contextlib.nullcontext()
+    return BulkIndexer()

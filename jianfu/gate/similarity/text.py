@@ -185,7 +185,7 @@ def posting_keys(rare: np.ndarray, smallest: int = POST_MIN) -> np.ndarray:
     (topical, not common) grams: the quarter sample and the `smallest` least."""
     picked = rare[(rare & np.uint64(POST_MASK)) == 0]
     low = np.partition(rare, smallest - 1)[:smallest] if rare.size > smallest else rare
-    return np.union1d(picked, low).astype(np.uint32)
+    return sorted_unique(np.concatenate([picked, low])).astype(np.uint32)
 
 
 def upper_samples(hashes: np.ndarray) -> list[int]:
@@ -220,7 +220,9 @@ def analyse(text: str, stop_keys: np.ndarray = BUILTIN_STOP_KEYS, common: np.nda
     rare = hashes[~member(keys, common)]
     posts = posting_keys(rare)
     quarter = hashes[(hashes & np.uint64(POST_MASK)) == 0].astype(np.uint32)
-    return Analysis(keys=keys, hashes=hashes, posts=posts, sample=np.union1d(posts, quarter), rare=rare)
+    return Analysis(
+        keys=keys, hashes=hashes, posts=posts, sample=sorted_unique(np.concatenate([posts, quarter])), rare=rare
+    )
 
 
 def item_text(title: str, body: str) -> str:
@@ -232,7 +234,7 @@ def stored_bytes(analysis: Analysis) -> bytes:
     """What an item's signature row keeps (little-endian uint32): the number of
     posting keys, the posting keys (to delete its band rows), then the rest of
     its quarter sample (to estimate the share in common without its text)."""
-    rest = np.setdiff1d(analysis.sample, analysis.posts, assume_unique=True)
+    rest = analysis.sample[~member(analysis.sample, analysis.posts)]
     return (
         np.concatenate([np.array([analysis.posts.size], dtype=np.uint32), analysis.posts, rest]).astype("<u4").tobytes()
     )
@@ -253,7 +255,7 @@ def upper_from_bytes(raw: bytes) -> list[int]:
     """An upper-level document's containment samples (`upper_samples`), recovered
     from its stored sample: the 1/8 sample is part of the quarter sample."""
     sample = sample_from_bytes(raw).astype(np.uint64)
-    return upper_samples(np.unique(sample))
+    return upper_samples(sorted_unique(sample))
 
 
 def overlaps(common: np.ndarray, draft: int, items: np.ndarray) -> np.ndarray:
@@ -282,14 +284,14 @@ def share(draft: np.ndarray, item: np.ndarray) -> float:
     """`overlap` over exact topical gram sets (sorted unique)."""
     if draft.size == 0 or item.size == 0:
         return 0.0
-    return overlap(np.intersect1d(draft, item, assume_unique=True).size, draft.size, item.size)
+    return overlap(int(member(draft, item).sum()), draft.size, item.size)
 
 
 def containment(part: np.ndarray, whole: np.ndarray) -> float:
     """Share of `part`'s grams found in `whole`."""
     if part.size == 0:
         return 0.0
-    return np.intersect1d(part, whole, assume_unique=True).size / part.size
+    return int(member(part, whole).sum()) / part.size
 
 
 # Share of topical grams in common reported as similarity 0.6. Measured on the

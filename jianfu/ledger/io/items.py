@@ -285,27 +285,37 @@ class ItemsHandler(Handler):
         by = ctx.by if ctx.by is not None and ctx.by.pk else None
         now = timezone.now()
         ids: list[int] = []
-        for start in range(0, len(rows), CHUNK):
-            chunk = rows[start : start + CHUNK]
-            items = []
-            for r in chunk:
-                values = {"status": Status.ISSUED, **r.values, **_derived(r.values)}
-                item = Item(created_by=by, created_at=now, updated_at=now, **values)
-                item.targets_all = not r.targets
-                if item.status == Status.ISSUED:
-                    item.issued_on = item.date
-                items.append(item)
-            _insert_items(items)
-            _insert_targets(
-                [
-                    (item.pk, uid, item.kind, item.date)
-                    for item, r in zip(items, chunk, strict=True)
-                    for uid in r.targets or ()
-                ]
-            )
-            ids.extend(item.pk for item in items)
-            ctx.progress("写入", start + len(chunk), total)
+        with gate_index.bulk(len(rows)) as indexer:
+            for start in range(0, len(rows), CHUNK):
+                self._create_chunk(rows[start : start + CHUNK], by, now, ids, indexer)
+                ctx.progress("写入", min(start + CHUNK, len(rows)), total)
+            if indexer is not None:
+                indexer.finish()
+                return []  # indexed already, in this transaction
         return ids
+
+    @staticmethod
+    def _create_chunk(chunk: list[ItemRow], by, now, ids: list[int], indexer) -> None:
+        """Insert one chunk of new items with their targets; hand them to the indexer."""
+        items = []
+        for r in chunk:
+            values = {"status": Status.ISSUED, **r.values, **_derived(r.values)}
+            item = Item(created_by=by, created_at=now, updated_at=now, **values)
+            item.targets_all = not r.targets
+            if item.status == Status.ISSUED:
+                item.issued_on = item.date
+            items.append(item)
+        _insert_items(items)
+        _insert_targets(
+            [
+                (item.pk, uid, item.kind, item.date)
+                for item, r in zip(items, chunk, strict=True)
+                for uid in r.targets or ()
+            ]
+        )
+        ids.extend(item.pk for item in items)
+        if indexer is not None:
+            indexer.add([(i.pk, i.kind, i.title, i.body, i.is_upper_level, i.fields) for i in items])
 
     def _update(self, rows: list[ItemRow], ctx: Context, total: int, offset: int) -> list[int]:
         if not rows:
