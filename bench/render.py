@@ -28,12 +28,13 @@ ROWS = (
     ("datasketch_recall", "datasketch recall (candidates)"),
     ("datasketch_bytes_per_item", "datasketch bytes per item (memory)"),
     ("index_bytes_per_item", "our index bytes per item (database)"),
-    ("import_items_per_s", "import + index throughput (items/s)"),
-    ("insert_items_per_s", "bulk insert alone (items/s)"),
-    ("index_items_per_s", "index rebuild alone (items/s)"),
+    ("import_items_per_s", "import with signatures (items/s)"),
+    ("index_items_per_s", "`jianfu reindex` alone (items/s)"),
     ("save_item_p50_ms", "one item saved and indexed, p50 (ms)"),
     ("save_item_p99_ms", "one item saved and indexed, p99 (ms)"),
-    ("report_year_s", "year statistics (s)"),
+    ("report_year_s", "year statistics, dashboard on a cache miss (s)"),
+    ("report_year_after_edit_s", "year statistics right after an edit (s)"),
+    ("report_command_s", "`jianfu report` for the year, json (s)"),
     ("server_rss_mb", "server peak RSS (MB)"),
 )
 
