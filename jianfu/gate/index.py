@@ -17,15 +17,16 @@ from jianfu.gate.similarity.bulk import BulkIndexer
 logger = logging.getLogger(__name__)
 
 
-def index_items(item_ids: Iterable[int]) -> None:
-    """(Re)compute index rows for these items (batched, one transaction).
+def index_items(item_ids: Iterable[int], *, rows: list[tuple] | None = None) -> None:
+    """(Re)compute index rows for these items (batched, one transaction); `rows`, the items'
+    ledger rows as just committed, saves reading them back (store.index_items).
 
     Runs after the ledger's transaction has committed: a database error here
     must not turn a saved item into an error page, and the index can always be
     repaired with `jianfu reindex`, so it is logged instead of raised."""
     ids = list(item_ids)
     try:
-        store.index_items(ids)
+        store.index_items(ids, rows=rows)
     except DatabaseError:
         logger.exception("相似度索引更新失败（事项 %s），请运行 jianfu reindex 重建索引", ids[:10])
 

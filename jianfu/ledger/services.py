@@ -3,6 +3,7 @@ each is atomic, writes its audit row in the same transaction, and updates the
 similarity index on commit."""
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -32,8 +33,9 @@ def count_chars(text: str) -> int:
     return sum(1 for ch in text or "" if not ch.isspace())
 
 
-def snapshot(item: Item) -> dict[str, Any]:
-    """A JSON-able picture of an item for the audit trail."""
+def snapshot(item: Item, target_ids: Iterable[int] | None = None) -> dict[str, Any]:
+    """A JSON-able picture of an item for the audit trail (`target_ids`: the targets just
+    written, which then need not be read back)."""
     data: dict[str, Any] = {}
     for name in EDITABLE_FIELDS + ("status", "merged_into", "issued_on", "decision_comment"):
         field = Item._meta.get_field(name)
@@ -41,7 +43,9 @@ def snapshot(item: Item) -> dict[str, Any]:
         if isinstance(value, dt.date | dt.datetime):
             value = value.isoformat()
         data[name] = value
-    if item.pk:
+    if target_ids is not None:
+        data["targets"] = sorted(target_ids)
+    elif item.pk:
         data["targets"] = sorted(item.target_links.values_list("unit_id", flat=True))
     return data
 
@@ -61,17 +65,32 @@ def _apply_fields(item: Item, fields: dict[str, Any]) -> None:
     item.chars = count_chars(item.body)
 
 
-def set_targets(item: Item, units: Iterable[Unit]) -> None:
-    """Replace an item's target units (keeping the denormalised kind/date in step)."""
+def set_targets(item: Item, units: Iterable[Unit], *, new: bool = False) -> list[int]:
+    """Replace an item's target units (keeping the denormalised kind/date in step); returns
+    their ids. A `new` item has none to delete."""
     unit_ids = list(dict.fromkeys(u.pk for u in units))
-    ItemTarget.objects.filter(item=item).delete()
-    ItemTarget.objects.bulk_create(
-        [ItemTarget(item=item, unit_id=uid, kind=item.kind, date=item.date) for uid in unit_ids]
-    )
+    if not new:
+        ItemTarget.objects.filter(item=item).delete()
+    if unit_ids:
+        ItemTarget.objects.bulk_create(
+            [ItemTarget(item=item, unit_id=uid, kind=item.kind, date=item.date) for uid in unit_ids]
+        )
+    return unit_ids
 
 
-def _reindex_on_commit(item_id: int) -> None:
-    transaction.on_commit(lambda: gate_index.index_items([item_id]))
+def _index_row(item: Item) -> tuple:
+    """The item's row as the similarity index reads it back from the ledger (store._ITEM_COLUMNS),
+    from the values just saved; `fields` as the database returns it (JSON)."""
+    fields = item.fields
+    if fields is not None:
+        encoder = Item._meta.get_field("fields").encoder
+        fields = json.loads(json.dumps(fields, cls=encoder))
+    return (item.pk, item.kind, item.title, item.body, item.is_upper_level, fields)
+
+
+def _reindex_on_commit(item_id: int, row: tuple | None = None) -> None:
+    """Index the item once committed; `row` (`_index_row`) saves reading back what was just written."""
+    transaction.on_commit(lambda: gate_index.index_items([item_id], rows=[row] if row else None))
 
 
 @transaction.atomic
@@ -81,14 +100,13 @@ def create_item(*, by: User | None, targets: Iterable[Unit] = (), status: str = 
     targets = list(targets)
     if not targets and "targets_all" not in fields:
         item.targets_all = True
-    item.save()
-    set_targets(item, targets)
     if status == Status.ISSUED and not item.issued_on:
         item.issued_on = item.date
-        item.save(update_fields=["issued_on"])
+    item.save()
+    target_ids = set_targets(item, targets, new=True)
     meter_figures.fill(item)
-    record_audit(actor=by, action="item.create", target=item, summary=item.title, after=snapshot(item))
-    _reindex_on_commit(item.pk)
+    record_audit(actor=by, action="item.create", target=item, summary=item.title, after=snapshot(item, target_ids))
+    _reindex_on_commit(item.pk, _index_row(item))
     return item
 
 

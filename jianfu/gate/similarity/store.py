@@ -178,13 +178,18 @@ def _ledger_rows(ids: Sequence[int]) -> list[tuple]:
 # --------------------------------------------------------------------------- public writes
 
 
-def index_items(item_ids: Iterable[int], *, workers: int | None = None) -> int:
+def index_items(item_ids: Iterable[int], *, workers: int | None = None, rows: Sequence[tuple] | None = None) -> int:
     """(Re)index these ledger items in one transaction; returns how many changed.
 
     Items whose title, body, level and fields are unchanged (a status change)
     cost one read. Ids no longer in the ledger are removed from the index.
-    From POOL_MIN ids on, signatures are computed in worker processes."""
+    From POOL_MIN ids on, signatures are computed in worker processes.
+    `rows` are the items' ledger rows (_ITEM_COLUMNS) as the caller just committed
+    them, one per id: they are then not read back."""
     ids = sorted({int(i) for i in item_ids})
+    given = {row[0]: tuple(row) for row in rows} if rows is not None else None
+    if given is not None and set(given) != set(ids):
+        raise ValueError("index_items: rows must be those of item_ids")
     if not ids:
         return 0
     if workers is None:
@@ -202,7 +207,8 @@ def index_items(item_ids: Iterable[int], *, workers: int | None = None) -> int:
                         "item_id", "sig", "is_upper", "has_fields", "digest"
                     )
                 }
-                yield old, _ledger_rows(chunk), {i: s[4] for i, s in old.items()}
+                ledger = [given[i] for i in chunk] if given is not None else _ledger_rows(chunk)
+                yield old, ledger, {i: s[4] for i, s in old.items()}
 
         for (old, rows), fresh in _computed(batches(), (stop, common), fingerprint, workers=workers):
             seen = {row[0] for row in rows}

@@ -120,6 +120,20 @@ def test_index_items_batches_many_items_in_one_call(district):
     assert Signature.objects.count() == 30
 
 
+def test_index_items_from_the_rows_given_writes_what_reading_them_back_writes(district):
+    _small_ledger(district)
+    ids = sorted(Item.objects.values_list("pk", flat=True))
+    store.index_items(ids)
+    read_back = index_rows()
+    rows = store._ledger_rows(ids)
+    store.remove_items(ids)
+    assert index_rows()["signature"] == []
+    assert store.index_items(ids, rows=rows) == len(ids)
+    assert index_rows() == read_back
+    with pytest.raises(ValueError):
+        store.index_items(ids, rows=rows[1:])
+
+
 def _small_ledger(district):
     for n, topic in enumerate(TOPIC_NAMES[:6]):
         title, body = make_notice(topic, seed=n)
