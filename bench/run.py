@@ -67,13 +67,12 @@ def cached_corpus(n: int, *, today: dt.date, queries: int, style: str):
     return corpus
 
 
-def load(corpus, today: dt.date) -> tuple[list[int], float, float]:
+def load(corpus, today: dt.date, indexer) -> tuple[list[int], float, float]:
     """Items through the importer's bulk insert with their index rows computed beside it
     (`jianfu.gate.index.bulk`, as a large import does), then `jianfu reindex`'s
     `store.rebuild`, which measures this ledger's stock phrases."""
     from django.db import transaction
 
-    from jianfu.gate import index as gate_index
     from jianfu.gate.similarity import store
     from jianfu.ledger.io.items import _insert_items
     from jianfu.ledger.io.runner import refresh_statistics
@@ -87,7 +86,7 @@ def load(corpus, today: dt.date) -> tuple[list[int], float, float]:
     t0 = time.perf_counter()
     ids: list[int] = []
     batch = 2000
-    with gate_index.bulk(len(corpus.items)) as indexer:
+    with indexer as ix:  # a BulkIndexer, or None for a small ledger
         for start in range(0, len(corpus.items), batch):
             chunk = []
             for j, s in enumerate(corpus.items[start : start + batch]):
@@ -120,14 +119,14 @@ def load(corpus, today: dt.date) -> tuple[list[int], float, float]:
                 chunk.append(item)
             with transaction.atomic():
                 _insert_items(chunk)
-                if indexer is not None:
-                    indexer.add([(i.pk, i.kind, i.title, i.body, i.is_upper_level, i.fields) for i in chunk])
+                if ix is not None:
+                    ix.add([(i.pk, i.kind, i.title, i.body, i.is_upper_level, i.fields) for i in chunk])
             ids.extend(i.pk for i in chunk)
         t_loop = time.perf_counter() - t0
-        if indexer is not None:
+        if ix is not None:
             with transaction.atomic():
-                indexer.finish()
-    if indexer is None:
+                ix.finish()
+    if ix is None:
         store.index_items(ids)
     t_finish = time.perf_counter() - t0 - t_loop
     refresh_statistics()  # as run_import does after a large import
@@ -427,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
     from django.db import connection
 
+    from jianfu.gate import index as gate_index
     from jianfu.gate.similarity import store
     from jianfu.ledger.demo.seed import seed_demo
 
@@ -438,11 +438,15 @@ def main(argv: list[str] | None = None) -> int:
     from jianfu.ledger.models import Item
 
     seeded = Item.objects.count()
-    corpus = cached_corpus(max(200, args.size - seeded), today=today, queries=args.queries, style=args.style)
+    # The import's index workers are forked before the corpus is read: forked after,
+    # each would keep the pages of the corpus the main process goes on touching (~4 GB at 10^6).
+    size = max(200, args.size - seeded)
+    indexer = None if args.corpus_only else gate_index.bulk(size)
+    corpus = cached_corpus(size, today=today, queries=args.queries, style=args.style)
     if args.corpus_only:
         Path(args.out).write_text("[]")
         return 0
-    ids, t_insert, t_index = load(corpus, today)
+    ids, t_insert, t_index = load(corpus, today, indexer)
     n = len(ids)
     rec.add(
         "import_items_per_s",

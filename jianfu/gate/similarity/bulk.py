@@ -40,6 +40,11 @@ class BulkIndexer:
             if workers > 1 and fork
             else None
         )
+        if self._pool is not None:
+            # Fork the workers now: a process that goes on to read a large file
+            # would otherwise fork them holding it, and each keeps a copy of the
+            # pages it touches afterwards.
+            self._pool.submit(int).result()
         self._workers = workers
         self._pending: list[Future | list[ItemRows]] = []
         self._postings: dict = {table: [] for table in store.postings.ALL}
