@@ -30,7 +30,8 @@ def test_every_domain_model_is_in_the_admin_or_inline_or_a_posting_table():
 
     inline_or_posting = {
         "org.UnitAlias", "org.RoleGrant", "ledger.BodyChange", "ledger.ItemTarget",
-        "similarity.Band", "similarity.UpperGram", "similarity.FieldName",
+        "similarity.Band", "similarity.BandList", "similarity.UpperGram", "similarity.UpperList",
+        "similarity.FieldName",
     }  # fmt: skip
     ours = {m._meta.label for m in apps.get_models() if m.__module__.startswith("jianfu.")}
     registered = {m._meta.label for m in admin.site._registry}
