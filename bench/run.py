@@ -6,6 +6,7 @@ Run in its own process by `bench.__main__` (Django settings are read once per pr
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import statistics
@@ -443,6 +444,9 @@ def main(argv: list[str] | None = None) -> int:
     size = max(200, args.size - seeded)
     indexer = None if args.corpus_only else gate_index.bulk(size)
     corpus = cached_corpus(size, today=today, queries=args.queries, style=args.style)
+    # Out of the collector's sight: a collection writes to every object it visits,
+    # so each process forked later (`jianfu reindex`'s workers) would copy the corpus.
+    gc.freeze()
     if args.corpus_only:
         Path(args.out).write_text("[]")
         return 0
