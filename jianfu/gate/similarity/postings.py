@@ -168,22 +168,26 @@ class Postings:
             return
         pairs = sorted_unique(pairs)  # by key, then item id
         keys = (pairs >> np.uint64(32)).astype(np.int64) - _KEY_OFFSET
-        ids = (pairs & np.uint64(0xFFFFFFFF)).astype(_IDS)
+        packed = (pairs & np.uint64(0xFFFFFFFF)).astype(_IDS).tobytes()
+        del pairs
         starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
-        ends = np.append(starts[1:], keys.size)
+        bounds = (4 * starts).tolist() + [4 * keys.size]
         distinct = keys[starts].tolist()
+        del keys
+        cursor.execute(f"SELECT 1 FROM {self.lists} LIMIT 1")  # noqa: S608
+        empty = cursor.fetchone() is None  # after a rebuild's TRUNCATE: nothing to read back
         step = KEYS_PER_STATEMENT * 20
         for lo in range(0, len(distinct), step):
             hi = min(lo + step, len(distinct))
-            existing = self._read_lists(cursor, distinct[lo:hi])
+            existing = {} if empty else self._read_lists(cursor, distinct[lo:hi])
             new_rows, changed = [], []
             for n in range(lo, hi):
-                fresh = ids[starts[n] : ends[n]]
+                fresh = packed[bounds[n] : bounds[n + 1]]  # this key's sorted ids, already packed
                 old = existing.get(distinct[n])
                 if old is None:
-                    new_rows.append((distinct[n], _pack(fresh)))
+                    new_rows.append((distinct[n], fresh))
                 else:
-                    changed.append((_pack(np.union1d(old, fresh)), distinct[n]))
+                    changed.append((_pack(np.union1d(old, _unpack(fresh))), distinct[n]))
             insert(cursor, self.lists, f"{self.key}, ids", new_rows)
             if changed:
                 cursor.executemany(f"UPDATE {self.lists} SET ids = %s WHERE {self.key} = %s", changed)  # noqa: S608
