@@ -98,3 +98,14 @@ def test_a_change_of_the_tariffs_shows_at_once(ledger, personas):
     hours = current("burden_hours")
     set_setting(key="meter.defaults", value={"document_read_hours": 5.0}, by=personas["admin"])
     assert current("burden_hours") > hours
+
+
+def test_a_write_that_bypasses_the_services_shows_at_once(ledger, district):
+    # No audit row, no new id, the same count: only the month totals' triggers see it.
+    item = make_item(issuer=district["dept_a"], date=IN_Q4)
+    documents = current("documents")
+    Item.objects.filter(pk=item.pk).update(status="draft")
+    assert current("documents") == documents - 1
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE ledger_item SET status = 'issued' WHERE id = %s", [item.pk])
+    assert current("documents") == documents
