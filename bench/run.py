@@ -376,29 +376,28 @@ def report_time(rec: Recorder, today: dt.date) -> None:
     from jianfu.meter.service import period_stats
 
     year = parse_period(str(today.year))
+
+    def median_of_3(before=lambda k: None) -> float:
+        times = []
+        for k in range(3):
+            before(k)
+            t0 = time.perf_counter()
+            period_stats(year)
+            times.append(time.perf_counter() - t0)
+        return statistics.median(times)
+
     period_stats(year)  # months written by the gate and save runs are brought up to date once
-    times = []
-    for _ in range(3):
-        t0 = time.perf_counter()
-        period_stats(year)
-        times.append(time.perf_counter() - t0)
     rec.add(
         "report_year_s",
-        statistics.median(times),
+        median_of_3(),
         "s",
         note="meter period_stats for the year vs the year before, month totals current, median of 3",
     )
     # The first computation after an edit recomputes the month the edit touched.
-    edited = []
     item = Item.objects.filter(date__year=today.year, status="issued").order_by("-pk").first()
-    for k in range(3):
-        Item.objects.filter(pk=item.pk).update(estimated_hours=2.0 + k)
-        t0 = time.perf_counter()
-        period_stats(year)
-        edited.append(time.perf_counter() - t0)
     rec.add(
         "report_year_after_edit_s",
-        statistics.median(edited),
+        median_of_3(lambda k: Item.objects.filter(pk=item.pk).update(estimated_hours=2.0 + k)),
         "s",
         note="the same, right after one item of the year changed (one month recomputed), median of 3",
     )
