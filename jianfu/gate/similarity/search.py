@@ -14,7 +14,7 @@ scans the ledger.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,6 +23,7 @@ from django.db import connection
 from jianfu.gate.similarity import postings, store
 from jianfu.gate.similarity import text as T
 from jianfu.gate.similarity.rows import normalise_field
+from jianfu.gate.similarity.sql import marks
 from jianfu.gate.similarity.text import item_text  # noqa: F401  (re-exported for the gate)
 
 LIVE = ("approved", "issued")
@@ -94,10 +95,6 @@ def _item_table() -> str:
     return Item._meta.db_table
 
 
-def _marks(values: Sequence) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
 def _fetch(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -114,7 +111,7 @@ def _ranked(table: str, column: str, keys: list, where: list[str], params: list,
     every live item of the ledger), then their ledger rows by primary key."""
     sql = (
         f"SELECT p.item_id, p.hits FROM ("  # noqa: S608
-        f"SELECT item_id, COUNT(*) AS hits FROM {table} WHERE {column} IN ({_marks(keys)}) "
+        f"SELECT item_id, COUNT(*) AS hits FROM {table} WHERE {column} IN ({marks(len(keys))}) "
         f"GROUP BY item_id ORDER BY hits DESC, item_id LIMIT {POSTINGS_LIMIT}) p "
         f"JOIN {_item_table()} i ON i.id = p.item_id "
         f"WHERE {' AND '.join(where) or 'TRUE'} ORDER BY p.hits DESC, p.item_id LIMIT {int(limit)}"
@@ -145,7 +142,7 @@ def _candidates(keys: list[int], min_hits: int) -> list[tuple[int, bytes]]:
     ids = [i for i, _hits in _top(*postings.BAND.hits(keys, min_hits), CANDIDATES)]
     if not ids:
         return []
-    rows = dict(_fetch(f"SELECT item_id, sig FROM similarity_signature WHERE item_id IN ({_marks(ids)})", ids))  # noqa: S608
+    rows = dict(_fetch(f"SELECT item_id, sig FROM similarity_signature WHERE item_id IN ({marks(len(ids))})", ids))  # noqa: S608
     return [(i, rows.get(i)) for i in ids]
 
 
@@ -266,7 +263,7 @@ def find_upper_containment(text: str, *, limit: int = 5, min_share: float = 0.3)
         stop = store.stop_keys(fresh=False)[1]
         matches = []
         for item_id, kind, title, body, date, issuer_id in _texts(
-            [i for i, e in estimated if e >= floor][: limit + 5]
+            [i for i, _est in estimated][: limit + 5]  # all at least `floor` (the hits asked for)
         ).values():
             share = round(T.containment(draft.keys, T.shingles(item_text(title, body), stop)), 4)
             if share >= min_share:
@@ -303,11 +300,11 @@ def find_field_overlap(
     if not by_name or not statuses or limit <= 0:
         return []
     names = sorted(by_name)
-    where = [f"i.status IN ({_marks(statuses)})", "i.kind = %s"]
+    where = [f"i.status IN ({marks(len(statuses))})", "i.kind = %s"]
     params: list = [*statuses, "data_request"]
     exclude = sorted({int(i) for i in exclude_ids})
     if exclude:
-        where.append(f"i.id NOT IN ({_marks(exclude)})")
+        where.append(f"i.id NOT IN ({marks(len(exclude))})")
         params.extend(exclude)
     table = _item_table()
     ids = [item_id for item_id, _hits in _ranked("similarity_fieldname", "name", names, where, params, int(limit))]
@@ -316,7 +313,7 @@ def find_field_overlap(
     shared: dict[int, list[str]] = {i: [] for i in ids}
     rows = _fetch(
         f"SELECT f.item_id, f.name, i.title FROM similarity_fieldname f JOIN {table} i ON i.id = f.item_id "  # noqa: S608
-        f"WHERE f.item_id IN ({_marks(ids)}) AND f.name IN ({_marks(names)})",
+        f"WHERE f.item_id IN ({marks(len(ids))}) AND f.name IN ({marks(len(names))})",
         [*ids, *names],
     )
     titles = {}
