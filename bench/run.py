@@ -78,6 +78,7 @@ def load(corpus, today: dt.date, indexer) -> tuple[list[int], float, float]:
     from jianfu.ledger.io.items import _insert_items
     from jianfu.ledger.io.runner import refresh_statistics
     from jianfu.ledger.models import Item
+    from jianfu.ledger.services import index_row
     from jianfu.meter.months import refresh as months_refresh
     from jianfu.org.models import Unit
 
@@ -121,7 +122,7 @@ def load(corpus, today: dt.date, indexer) -> tuple[list[int], float, float]:
             with transaction.atomic():
                 _insert_items(chunk)
                 if ix is not None:
-                    ix.add([(i.pk, i.kind, i.title, i.body, i.is_upper_level, i.fields) for i in chunk])
+                    ix.add([index_row(i) for i in chunk])
             ids.extend(i.pk for i in chunk)
         t_loop = time.perf_counter() - t0
         if ix is not None:

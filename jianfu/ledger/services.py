@@ -78,7 +78,7 @@ def set_targets(item: Item, units: Iterable[Unit], *, new: bool = False) -> list
     return unit_ids
 
 
-def _index_row(item: Item) -> tuple:
+def index_row(item: Item) -> tuple:
     """The item's row as the similarity index reads it back from the ledger (store._ITEM_COLUMNS),
     from the values just saved; `fields` as the database returns it (JSON)."""
     fields = item.fields
@@ -89,7 +89,7 @@ def _index_row(item: Item) -> tuple:
 
 
 def _reindex_on_commit(item_id: int, row: tuple | None = None) -> None:
-    """Index the item once committed; `row` (`_index_row`) saves reading back what was just written."""
+    """Index the item once committed; `row` (`index_row`) saves reading back what was just written."""
     transaction.on_commit(lambda: gate_index.index_items([item_id], rows=[row] if row else None))
 
 
@@ -106,7 +106,7 @@ def create_item(*, by: User | None, targets: Iterable[Unit] = (), status: str = 
     target_ids = set_targets(item, targets, new=True)
     meter_figures.fill(item)
     record_audit(actor=by, action="item.create", target=item, summary=item.title, after=snapshot(item, target_ids))
-    _reindex_on_commit(item.pk, _index_row(item))
+    _reindex_on_commit(item.pk, index_row(item))
     return item
 
 

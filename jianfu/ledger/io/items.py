@@ -25,6 +25,7 @@ from jianfu.ledger.io.cells import Cells
 from jianfu.ledger.io.columns import Column
 from jianfu.ledger.io.report import RowError
 from jianfu.ledger.models import Item, ItemTarget
+from jianfu.ledger.services import index_row
 from jianfu.meter import figures as meter_figures
 from jianfu.org.models import Unit
 
@@ -315,7 +316,7 @@ class ItemsHandler(Handler):
         )
         ids.extend(item.pk for item in items)
         if indexer is not None:
-            indexer.add([(i.pk, i.kind, i.title, i.body, i.is_upper_level, i.fields) for i in items])
+            indexer.add([index_row(i) for i in items])
 
     def _update(self, rows: list[ItemRow], ctx: Context, total: int, offset: int) -> list[int]:
         if not rows:
