@@ -8,11 +8,29 @@ writes them in the caller's transaction: signatures as results arrive, the
 postings as packed lists at the end.
 """
 
+import dataclasses
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import chain
 
-from jianfu.gate.similarity import store
+import numpy as np
+
+from jianfu.gate.similarity import postings, store
 from jianfu.gate.similarity.rows import ItemRows, rows_for_batch
+
+Batch = tuple[list[ItemRows], np.ndarray]
+
+
+def _analyse(rows: list[tuple], grams: tuple[np.ndarray, np.ndarray], fingerprint: int) -> Batch:
+    """`rows_for_batch`, with the band postings (~100 per item) packed here as one array:
+    sent back as Python ints, the importing process spent more time unpickling them and
+    building `combine`'s pairs than inserting the items (profiled: 0.45 of 0.7 ms per item)."""
+    items = rows_for_batch(rows, grams, fingerprint)
+    counts = [len(it.buckets) for it in items]
+    keys = np.fromiter(chain.from_iterable(it.buckets for it in items), dtype=np.int64, count=sum(counts))
+    ids = np.repeat(np.array([it.item_id for it in items], dtype=np.int64), counts)
+    band = postings.combine(np.column_stack((keys, ids)))
+    return [dataclasses.replace(it, buckets=[]) for it in items], band
 
 
 class BulkIndexer:
@@ -46,7 +64,7 @@ class BulkIndexer:
             # pages it touches afterwards.
             self._pool.submit(int).result()
         self._workers = workers
-        self._pending: list[Future | list[ItemRows]] = []
+        self._pending: list[Future | Batch] = []
         self._postings: dict = {table: [] for table in store.postings.ALL}
         self._ids: list[int] = []
         self.written = 0
@@ -55,13 +73,11 @@ class BulkIndexer:
         """Ledger rows (id, kind, title, body, is_upper_level, fields) just inserted."""
         self._ids.extend(r[0] for r in rows)
         if self._pool is None:
-            self._pending.append(rows_for_batch(rows, self._grams, self.fingerprint))
+            self._pending.append(_analyse(rows, self._grams, self.fingerprint))
         else:
             step = max(1, -(-len(rows) // self._workers))
             for i in range(0, len(rows), step):
-                self._pending.append(
-                    self._pool.submit(rows_for_batch, rows[i : i + step], self._grams, self.fingerprint)
-                )
+                self._pending.append(self._pool.submit(_analyse, rows[i : i + step], self._grams, self.fingerprint))
         self._drain(block=False)
 
     def finish(self) -> int:
@@ -82,8 +98,10 @@ class BulkIndexer:
                     return
                 head = head.result()
             self._pending.pop(0)
-            store._write(head, self._postings)
-            self.written += len(head)
+            items, band = head
+            store._write(items, self._postings)
+            self._postings[postings.BAND].append(band)
+            self.written += len(items)
 
     def __enter__(self) -> "BulkIndexer":
         return self
