@@ -96,35 +96,35 @@ class _BodyTable(dict):
         return value
 
 
-class _FlatTable(dict):
-    """`str.translate` table of the fast path: code point → its one kept character or ""."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        value = "" if ch in CLAUSE_BREAK else (_BODY_TABLE[ch] or "")
-        if len(self) < _TABLE_MAX:
-            self[code] = value
-        return value
+# The fast path's tables as arrays over the Basic Multilingual Plane, filled on first
+# sight of a character: its class (what `normalise` does with it) and the code point
+# it keeps. Bodies with characters beyond the plane take the exact loop.
+_PLANE = 0x10000
+_UNKNOWN, _DROP, _KEEP, _CLAUSE, _SENTENCE, _EXACT = 255, 0, 1, 2, 3, 4
+_CLASS = np.full(_PLANE, _UNKNOWN, dtype=np.uint8)
+_KEPT = np.zeros(_PLANE, dtype=np.uint32)
 
 
-class _ClassTable(dict):
-    """`str.translate` table of the fast path: code point → one byte saying what the
-    character is: 0 dropped, 1 kept, 2 clause break, 3 sentence end (also a clause break)."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        value = (
-            "\x03" if ch in SENTENCE_END else "\x02" if ch in CLAUSE_BREAK else "\x01" if _BODY_TABLE[ch] else "\x00"
-        )
-        if len(self) < _TABLE_MAX:
-            self[code] = value
-        return value
+def _learn(code: int) -> None:
+    ch = chr(code)
+    if ch in SENTENCE_END:
+        value = _SENTENCE
+    elif ch in CLAUSE_BREAK:
+        value = _CLAUSE
+    else:
+        kept = _BODY_TABLE[ch]
+        if kept is None or len(kept) > 1:  # a break or several characters: the exact loop
+            value = _EXACT
+        elif kept:
+            _KEPT[code] = ord(kept)
+            value = _KEEP
+        else:
+            value = _DROP
+    _CLASS[code] = value  # after _KEPT: a reader that sees the class sees the character
 
 
 _KEY_TABLE = _KeyTable()
 _BODY_TABLE = _BodyTable()
-_FLAT_TABLE = _FlatTable()
-_CLASS_TABLE = _ClassTable()
 
 
 def normalise_phrase(phrase: str) -> str:
@@ -147,22 +147,27 @@ def normalise_key(text: str) -> str:
 
 
 def _normalise_fast(body: str) -> Normalised | None:
-    """`normalise` in C and NumPy when every character gives at most one kept character
+    """`normalise` in NumPy when every character gives at most one kept character
     and no break of its own (nearly every body); None sends the rest to the exact loop."""
-    table = _BODY_TABLE
-    for ch in set(body):
-        if ch not in CLAUSE_BREAK:
-            kept = table[ch]
-            if kept is None or len(kept) > 1:
-                return None
-    classes = np.frombuffer(body.translate(_CLASS_TABLE).encode("latin-1"), dtype=np.uint8)
+    if not body:
+        return Normalised("", (), (), ())
+    codes = np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if int(codes.max()) >= _PLANE:
+        return None
+    classes = _CLASS[codes]
+    if (classes == _UNKNOWN).any():
+        for code in np.unique(codes[classes == _UNKNOWN]).tolist():
+            _learn(code)
+        classes = _CLASS[codes]
+    if (classes == _EXACT).any():
+        return None
     # A kept character is never a break, so counting breaks up to and including it
     # numbers its sentence and clause as the loop does.
-    sentence = np.cumsum(classes == 3)
-    clause = np.cumsum(classes >= 2)
-    origin = np.flatnonzero(classes == 1)
+    sentence = np.cumsum(classes == _SENTENCE)
+    clause = np.cumsum(classes >= _CLAUSE)
+    origin = np.flatnonzero(classes == _KEEP)
     return Normalised(
-        body.translate(_FLAT_TABLE),
+        _KEPT[codes[origin]].tobytes().decode("utf-32-le"),
         tuple(origin.tolist()),
         tuple(sentence[origin].tolist()),
         tuple(clause[origin].tolist()),

@@ -50,3 +50,12 @@ def test_the_table_driven_path_gives_what_the_per_character_loop_gives():
         assert normalise(odd) == _normalise_loop(odd)
     n = normalise("收到﹐请回复")
     assert n.text == "收到请回复" and n.clause[1] != n.clause[2]
+
+
+def test_characters_beyond_the_basic_plane_take_the_exact_loop():
+    from jianfu.gate.normalise import _normalise_fast, _normalise_loop
+
+    body = "请上传😀照片，𠀀打卡。"
+    assert _normalise_fast(body) is None
+    assert normalise(body) == _normalise_loop(body)
+    assert normalise("").text == ""
