@@ -1,6 +1,7 @@
 """What every rule receives (`Facts`) and how it reports (`finding`)."""
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +11,7 @@ from jianfu.gate.matcher import Hit, Lexicon, build_lexicon, excluded_spans, fin
 from jianfu.gate.normalise import Normalised, normalise, normalise_key
 
 MAX_EVIDENCE = 10
+BODY_KEY_CHARS = 5000  # list entries' keywords are looked for in the body's start
 
 
 @dataclass
@@ -23,6 +25,8 @@ class Facts:
     matched: dict[str, Any] = field(default_factory=dict)
     _hits: dict[str, list[Hit]] = field(default_factory=dict)
     _excluded: list[tuple[int, int]] | None = None
+    _screen: Any = None
+    _body_key: str | None = None
 
     def __post_init__(self) -> None:
         self.norm = normalise(self.draft.body)
@@ -36,8 +40,17 @@ class Facts:
         if code not in self._hits:
             if self._excluded is None:
                 self._excluded = excluded_spans(self.norm, self.lex)
-            self._hits[code] = find(self.norm, self.lex, code, self._excluded)
+                self._screen = self.lex.screen(self.norm.text)
+            self._hits[code] = find(self.norm, self.lex, code, self._excluded, self._screen)
         return self._hits[code]
+
+    @property
+    def body_key(self) -> str:
+        """`normalise_key` of the body's first 5,000 characters, which is the start of the
+        normalised text (both keep the same characters of each body character)."""
+        if self._body_key is None:
+            self._body_key = self.norm.text[: bisect_left(self.norm.origin, BODY_KEY_CHARS)]
+        return self._body_key
 
     def evidence(self, hits: list[Hit]) -> list[dict[str, Any]]:
         body = self.draft.body

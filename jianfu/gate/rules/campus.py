@@ -7,7 +7,7 @@ from jianfu.gate.rules.plan import match_entry, matched_info
 
 def campus_not_whitelisted(facts: Facts) -> list[dict]:
     d = facts.draft
-    entry, how = match_entry(facts.ctx.whitelist, d.whitelist_entry, d.title, d.body)
+    entry, how = match_entry(facts.ctx.whitelist, d.whitelist_entry, d.title, facts.body_key)
     if entry is not None:
         facts.matched["whitelist_entry"] = matched_info(entry, how)
         return []

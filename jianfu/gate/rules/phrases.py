@@ -83,9 +83,10 @@ def ranking(facts: Facts) -> list[dict]:
 
 
 # "11月20日前", "2025年11月20日18时前", "11月20日下班前" in the normalised body
-# (punctuation such as ':' is already gone, so "18:00" reads "1800").
+# (punctuation such as ':' is already gone, so "18:00" reads "1800"). Every match begins
+# with a digit: the lookahead lets the search skip to digits instead of trying each position.
 _DEADLINE = re.compile(
-    r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号](?:上午|中午|下午|晚上|晚|早上)?(?:\d{1,4}(?:时|点)?(?:\d{1,2}分?)?)?"
+    r"(?=\d)(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号](?:上午|中午|下午|晚上|晚|早上)?(?:\d{1,4}(?:时|点)?(?:\d{1,2}分?)?)?"
     r"(?:前|之前|以前|下班前|截止)"
 )
 
@@ -95,6 +96,8 @@ def _deadline_hits(facts: Facts) -> list[Hit]:
     d = facts.draft
     text = facts.norm.text
     hits = []
+    if "月" not in text:  # every dated deadline names its month
+        return hits
     for m in _DEADLINE.finditer(text):
         try:
             year = int(m.group(1)) if m.group(1) else d.date.year

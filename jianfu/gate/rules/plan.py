@@ -31,9 +31,9 @@ def _score(entry: Entry, title_key: str, title_topic: str, body_key: str) -> flo
     return score
 
 
-def match_entry(entries, ref, title: str, body: str) -> tuple[Entry | None, str]:
+def match_entry(entries, ref, title: str, body_key: str) -> tuple[Entry | None, str]:
     """The entry named by `ref` (id or title), or, with no ref, the best match of
-    the title and keywords. Returns (entry or None, "named" | "auto" | "")."""
+    the title and keywords (`body_key`: `Facts.body_key`). Returns (entry or None, "named" | "auto" | "")."""
     entries = list(entries)
     if not entries:
         return None, ""
@@ -53,7 +53,6 @@ def match_entry(entries, ref, title: str, body: str) -> tuple[Entry | None, str]
         return hit, ("named" if hit else "")
     title_key = normalise_key(title)
     title_topic = topic_key(title)
-    body_key = normalise_key(body[:5000])
     best, best_score = None, 0.0
     for entry in entries:
         score = _score(entry, title_key, title_topic, body_key)
@@ -72,7 +71,7 @@ def not_in_plan(facts: Facts) -> list[dict]:
     d = facts.draft
     if d.kind not in PLANNED_KINDS:
         return []
-    entry, how = match_entry(facts.ctx.plan_entries, d.plan_entry, d.title, d.body)
+    entry, how = match_entry(facts.ctx.plan_entries, d.plan_entry, d.title, facts.body_key)
     label = Kind(d.kind).label
     if entry is not None:
         facts.matched["plan_entry"] = matched_info(entry, how)

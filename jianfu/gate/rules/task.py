@@ -6,7 +6,7 @@ from jianfu.gate.rules.plan import match_entry, matched_info
 
 def off_list_task(facts: Facts) -> list[dict]:
     d = facts.draft
-    entry, how = match_entry(facts.ctx.duty_entries, d.duty_entry, d.title, d.body)
+    entry, how = match_entry(facts.ctx.duty_entries, d.duty_entry, d.title, facts.body_key)
     if entry is not None:
         facts.matched["duty_entry"] = matched_info(entry, how)
         return []

@@ -73,3 +73,38 @@ def test_any_json_input_gives_a_review_or_a_draft_error(district, data):
         assert str(exc)
     else:
         assert validate_review(result, data.get("body") or "") == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=BODIES)
+def test_the_screen_never_hides_a_phrase_that_matches(body):
+    import numpy as np
+
+    from jianfu.gate.matcher import build_lexicon, find
+    from jianfu.gate.normalise import normalise
+
+    lex = build_lexicon(tuple(default_entries()))
+    norm = normalise(body)
+    everything = np.ones(lex.screen_starts.size, dtype=bool)
+    for code in lex.patterns:
+        assert find(norm, lex, code) == find(norm, lex, code, screen=everything)
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.one_of(BODIES, st.text(max_size=200)))
+def test_the_body_key_is_the_start_of_the_normalised_body(body):
+    from jianfu.gate.normalise import normalise, normalise_key
+    from jianfu.gate.rules.base import BODY_KEY_CHARS, Facts
+
+    assert normalise(body).text == normalise_key(body)
+    facts = Facts(draft(body=body * 30), context())
+    assert facts.body_key == normalise_key((body * 30)[:BODY_KEY_CHARS])
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.one_of(BODIES, st.text(max_size=200)))
+def test_the_array_path_gives_what_the_per_character_loop_gives(body):
+    from jianfu.gate.normalise import _normalise_fast, _normalise_loop
+
+    fast = _normalise_fast(body)
+    assert fast is None or fast == _normalise_loop(body)
