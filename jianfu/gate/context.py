@@ -10,10 +10,11 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 
 from jianfu.gate.drafts import Draft, DraftError
-from jianfu.ledger.choices import LIVE_STATUSES, PLANNED_KINDS, Kind
+from jianfu.ledger.choices import LIVE_STATUSES, PLANNED_KINDS, Kind, split_list
 
 log = logging.getLogger(__name__)
 
@@ -126,11 +127,26 @@ def week_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
     return start, start + dt.timedelta(days=6)
 
 
+def select_rows(sql: str, params: list | tuple = ()) -> list[tuple]:
+    """Raw SQL for the few small queries every review makes: the ORM spends more
+    Python building each one (~0.3 ms) than the database spends running it."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
 def _settings(*keys: str) -> dict[str, Any]:
     """Several office settings in one query (org.services.get_setting, batched)."""
     from jianfu.org.models import Setting
 
-    return dict(Setting.objects.filter(key__in=keys).values_list("key", "value"))
+    value = Setting._meta.get_field("value")
+    key = connection.ops.quote_name("key")
+    sql = f"SELECT {key}, value FROM {Setting._meta.db_table} WHERE {key} IN ({marks(keys)})"  # noqa: S608 - own table
+    return {key: value.from_db_value(raw, None, connection) for key, raw in select_rows(sql, keys)}
 
 
 def thresholds(overrides: Any = None) -> dict[str, float]:
@@ -188,8 +204,6 @@ _lexicon_cache: dict[str, Any] = {}
 def _lexicon() -> tuple[tuple[str, str], ...]:
     """The active lexicon. One cheap aggregate tells whether the office changed it
     since this process last read it (rows added/removed/switched, or updated_at moved)."""
-    from django.db import connection
-
     from jianfu.gate.lexicon import default_entries
     from jianfu.gate.models import LexiconEntry
 
@@ -214,8 +228,6 @@ def _lexicon() -> tuple[tuple[str, str], ...]:
 
 
 def connection_alias() -> str:
-    from django.db import connection
-
     return str(connection.settings_dict.get("NAME"))
 
 
@@ -273,23 +285,26 @@ def load_context(draft: Draft, *, exclude_id: int | None = None) -> Context:
         values["grassroots_count"] = len(scope)
     kind = draft.kind
 
+    unit_year_kind = (draft.issuer.id, draft.year, str(kind))
     if kind in PLANNED_KINDS:
+        sql = (
+            f"SELECT id, title, keywords FROM {PlanEntry._meta.db_table}"  # noqa: S608 - own table
+            " WHERE unit_id = %s AND year = %s AND kind = %s ORDER BY id"
+        )
         values["plan_entries"] = tuple(
-            Entry(e.pk, e.title, tuple(e.keyword_list()))
-            for e in PlanEntry.objects.filter(unit_id=draft.issuer.id, year=draft.year, kind=kind).order_by("pk")
+            Entry(pk, title, tuple(split_list(keywords))) for pk, title, keywords in select_rows(sql, unit_year_kind)
         )
-    quota = (
-        Quota.objects.filter(unit_id=draft.issuer.id, year=draft.year, kind=kind)
-        .order_by()
-        .values_list("quota", flat=True)
-    )
-    values["quota"] = quota.first()
+    sql = f"SELECT quota FROM {Quota._meta.db_table} WHERE unit_id = %s AND year = %s AND kind = %s"  # noqa: S608
+    quota = select_rows(sql, unit_year_kind)
+    values["quota"] = quota[0][0] if quota else None
     if values["quota"] is not None:
-        values["live_count"] = (
-            Item.objects.filter(issuer_id=draft.issuer.id, year=draft.year, kind=kind, status__in=LIVE)
-            .exclude(pk__in=exclude)
-            .count()
+        # On the index (issuer, year, kind, status): reads only this unit's items of the kind and year.
+        sql = (
+            f"SELECT COUNT(*) FROM {Item._meta.db_table}"  # noqa: S608 - own table
+            f" WHERE issuer_id = %s AND year = %s AND kind = %s AND status IN ({marks(LIVE)})"
+            + (f" AND id NOT IN ({marks(exclude)})" if exclude else "")
         )
+        values["live_count"] = select_rows(sql, [*unit_year_kind, *LIVE, *exclude])[0][0]
 
     if kind == Kind.TASK:
         values["duty_entries"] = tuple(

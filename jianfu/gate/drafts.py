@@ -204,22 +204,32 @@ def _block(data: dict, key: str) -> dict:
 def _resolve_units(wanted: list[tuple[Any, str]]) -> list[UnitRef]:
     """Resolve (value, field label) pairs to units in at most three queries: ids,
     exact names, then aliases (org.selectors.find_unit's order)."""
+    from jianfu.gate.context import marks, select_rows
     from jianfu.org.models import Unit, UnitAlias
     from jianfu.org.selectors import normalise_name
+
+    def units(column: str, values: set) -> list[UnitRef]:
+        sql = f"SELECT id, name, kind FROM {Unit._meta.db_table} WHERE {column} IN ({marks(values)})"  # noqa: S608
+        return [UnitRef(*row) for row in select_rows(sql, list(values))]
 
     for value, label in wanted:
         if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.strip())):
             raise DraftError(f"字段 {label} 应为单位名称，收到的是“{value!r}”。")
-    ids = {v for v, _ in wanted if isinstance(v, int)}
-    by_id = {u.pk: u for u in Unit.objects.filter(pk__in=ids)} if ids else {}
+    ids = {v for v, _ in wanted if isinstance(v, int) and abs(v) < 2**63}  # beyond: no such unit
+    by_id = {u.id: u for u in units("id", ids)} if ids else {}
     names = {k for v, _ in wanted if isinstance(v, str) for k in (normalise_name(v), v.strip())}
-    by_name = {u.name: u for u in Unit.objects.filter(name__in=names)} if names else {}
+    by_name = {u.name: u for u in units("name", names)} if names else {}
     missing = {normalise_name(v) for v, _ in wanted if isinstance(v, str)} - set(by_name)
     missing = {k for k in missing if k} - {
         normalise_name(v) for v, _ in wanted if isinstance(v, str) and v.strip() in by_name
     }
     by_alias = (
-        {a.alias: a.unit for a in UnitAlias.objects.select_related("unit").filter(alias__in=missing)} if missing else {}
+        {
+            a.alias: UnitRef(a.unit.pk, a.unit.name, a.unit.kind)
+            for a in UnitAlias.objects.select_related("unit").filter(alias__in=missing)
+        }
+        if missing
+        else {}
     )
     refs = []
     for value, label in wanted:
@@ -230,7 +240,7 @@ def _resolve_units(wanted: list[tuple[Any, str]]) -> list[UnitRef]:
             unit = by_name.get(key) or by_name.get(value.strip()) or by_alias.get(key)
         if unit is None:
             raise DraftError(f"未知单位“{value}”（字段 {label}）：请使用系统中登记的单位名称或别名。")
-        refs.append(UnitRef(unit.pk, unit.name, unit.kind))
+        refs.append(unit)
     return refs
 
 
