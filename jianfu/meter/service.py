@@ -3,10 +3,13 @@ fetch the rows (selectors), apply the office's tariffs, compute (pure stats).
 
 `cached_period_stats` keeps a period's figures in Django's default cache, keyed by a
 cheap fingerprint of every table the figures read (`ledger_version`), so repeated
-dashboard requests cost one small query until the ledger changes."""
+dashboard requests cost one small query until the ledger changes. Each process also keeps
+the values it read from that cache, unpickled, and what it derived from them (the
+dashboard's rendered page), under the same key (`cached_view`)."""
 
 import hashlib
 import json
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -23,6 +26,7 @@ from jianfu.meter.stats import Stats, compute
 from jianfu.org.services import get_setting
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 # A backstop only: every write through the services changes the fingerprint at once;
 # this bounds how long a write that bypasses them (raw SQL, a shell) can go unseen.
@@ -93,16 +97,50 @@ def ledger_version() -> tuple:
     return tuple(row)
 
 
-def cached(name: str, period: Period, build: Callable[[dict[str, Any]], T]) -> T:
-    """`build(params)` for `period` through Django's cache, keyed by the ledger version and the tariffs."""
+def _cache_key(name: str, period: Period) -> tuple[str, dict[str, Any]]:
     params = meter_params()
     raw = json.dumps([name, period.as_dict(), params, ledger_version()], sort_keys=True, default=str)
-    key = f"jianfu:meter:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
-    value = cache.get(key)
-    if value is None:
-        value = build(params)
-        cache.set(key, value, CACHE_SECONDS)
-    return value
+    return f"jianfu:meter:{name}:{hashlib.sha256(raw.encode()).hexdigest()}", params
+
+
+# What this process read from the shared cache, unpickled, and what it derived from it, by cache
+# key: {"value": value, view: derived, ...}. The key carries the ledger's fingerprint, so a write
+# makes a new key; an entry also counts only while the shared cache still holds its key (a cheap
+# probe), so the shared cache's expiry and clearing apply here too. Values are shared between
+# requests: callers must not change them.
+_LOCAL: OrderedDict[str, dict[str, Any]] = OrderedDict()
+LOCAL_ENTRIES = 16
+
+
+def _entry(name: str, period: Period, build: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
+    key, params = _cache_key(name, period)
+    entry = _LOCAL.get(key)
+    if entry is None or not cache.has_key(key):
+        value = cache.get(key)
+        if value is None:
+            value = build(params)
+            cache.set(key, value, CACHE_SECONDS)
+        entry = _LOCAL[key] = {"value": value}
+        while len(_LOCAL) > LOCAL_ENTRIES:
+            _LOCAL.popitem(last=False)
+    _LOCAL.move_to_end(key)
+    return entry
+
+
+def cached(name: str, period: Period, build: Callable[[dict[str, Any]], T]) -> T:
+    """`build(params)` for `period` through Django's cache, keyed by the ledger version and the tariffs."""
+    return _entry(name, period, build)["value"]
+
+
+def cached_view(
+    name: str, period: Period, build: Callable[[dict[str, Any]], T], view: str, present: Callable[[T], U]
+) -> U:
+    """`present(value)` of the cached value, kept in this process beside it (e.g. a rendered
+    page fragment; `view` names it, with whatever else it depends on, such as today's date)."""
+    entry = _entry(name, period, build)
+    if view not in entry:
+        entry[view] = present(entry["value"])
+    return entry[view]
 
 
 def cached_period_stats(period: Period) -> Stats:

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from jianfu.ledger.models import Item
 from jianfu.meter.hours import DEFAULTS
 from jianfu.meter.periods import Period, PeriodError, default_period, describe, parse_period
 from jianfu.meter.selectors import COUNTED_STATUSES, counted_items, monthly_counts
-from jianfu.meter.service import cached, meter_params, period_stats, stats_for
+from jianfu.meter.service import cached_view, meter_params, period_stats, stats_for
 from jianfu.org.models import Unit
 from jianfu.reports import dashboard as dash
 from jianfu.reports import writers
@@ -49,7 +50,21 @@ def _period(request: HttpRequest) -> Period:
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require(request)
     period = _period(request)
-    stats, monthly, names = cached("dashboard", period, lambda params: _dashboard_data(period, params))
+    today = timezone.localdate()  # the period picker's presets
+    body = cached_view(
+        "dashboard",
+        period,
+        lambda params: _dashboard_data(period, params),
+        f"page:{today}",
+        lambda data: _dashboard_body(period, data, today),
+    )
+    return render(request, "reports/dashboard.html", {"period": period, "body": body})
+
+
+def _dashboard_body(period: Period, data: tuple, today: dt.date) -> str:
+    """The page below the site's header: the same for every reader of the same figures, so each
+    process renders it once per ledger version (the header carries the user's own links)."""
+    stats, monthly, names = data
     base = reverse("reports:items")
     try:
         channel_url = reverse("channel:report_list")
@@ -61,12 +76,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "previous": stats.previous,
         "cards": dash.figure_cards(stats, base, channel_url),
         "charts": dash.chart_data(stats, monthly, names, base, channel_url),
-        "choices": dash.period_choices(timezone.localdate()),
+        "choices": dash.period_choices(today),
         "top_units": stats.details["top_units"],
-        "details": stats.details,
         "drill": base,
     }
-    return render(request, "reports/dashboard.html", context)
+    return render_to_string("reports/_dashboard_body.html", context)
 
 
 def _dashboard_data(period: Period, params: dict) -> tuple:

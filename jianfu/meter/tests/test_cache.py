@@ -4,6 +4,7 @@ on the next call, and cost only the fingerprint queries while nothing changes.""
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -11,7 +12,7 @@ from jianfu.channel.models import BurdenReport
 from jianfu.ledger import services
 from jianfu.ledger.models import Item
 from jianfu.meter.periods import parse_period
-from jianfu.meter.service import cached_period_stats, period_stats
+from jianfu.meter.service import cached, cached_period_stats, cached_view, period_stats
 from jianfu.meter.tests.ledger import build
 from jianfu.org.services import set_setting
 from jianfu.testing import make_item
@@ -109,3 +110,35 @@ def test_a_write_that_bypasses_the_services_shows_at_once(ledger, district):
     with connection.cursor() as cursor:
         cursor.execute("UPDATE ledger_item SET status = 'issued' WHERE id = %s", [item.pk])
     assert current("documents") == documents
+
+
+def test_a_process_keeps_the_value_it_read_while_the_shared_cache_holds_it(ledger):
+    builds = []
+
+    def build(params):
+        builds.append(params)
+        return period_stats(Q4)
+
+    first = cached("probe", Q4, build)
+    assert cached("probe", Q4, build) is first  # not read (unpickled) again
+    cache.clear()  # as the shared cache's expiry or an operator's clear: every process reads again
+    assert cached("probe", Q4, build) is not first
+    assert len(builds) == 2
+
+
+def test_a_derived_view_is_made_once_per_ledger_version(ledger, district):
+    made = []
+
+    def documents() -> int:
+        def present(stats):
+            made.append(1)
+            return stats.figures["documents"]["current"]
+
+        return cached_view("probe", Q4, lambda params: period_stats(Q4), "documents", present)
+
+    before = documents()
+    assert documents() == before and len(made) == 1
+    item = make_item(issuer=district["dept_a"], date=IN_Q4)
+    assert documents() == before + 1 and len(made) == 2
+    Item.objects.filter(pk=item.pk).update(status="draft")  # bypassing the services
+    assert documents() == before and len(made) == 3

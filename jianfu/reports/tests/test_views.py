@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 import re
 
@@ -27,6 +28,30 @@ def test_the_dashboard_shows_every_figure_for_a_leader(leader, ledger):
     assert 'data-testid="figure-documents">3</a>' in html
     assert 'data-testid="figure-burden_hours">106.0</a>' in html
     assert "2025年第四季度" in html
+
+
+def test_the_dashboard_shows_every_write_on_the_next_request(leader, ledger, district):
+    from jianfu.ledger.models import Item
+    from jianfu.testing import make_item
+
+    def documents() -> str:
+        html = leader.get(reverse("reports:dashboard"), {"period": "2025Q4"}).content.decode()
+        return re.search(r'data-testid="figure-documents">(\d+)<', html).group(1)
+
+    assert documents() == documents() == "3"  # the second from the process's rendered page
+    item = make_item(issuer=district["dept_a"], date=dt.date(2025, 11, 3))
+    assert documents() == "4"
+    Item.objects.filter(pk=item.pk).update(status="draft")  # bypassing the services
+    assert documents() == "3"
+
+
+def test_the_shared_page_keeps_each_readers_own_header(client, personas, ledger):
+    client.force_login(personas["leader"])
+    client.get(reverse("reports:dashboard"), {"period": "2025Q4"})
+    client.force_login(personas["admin"])
+    html = client.get(reverse("reports:dashboard"), {"period": "2025Q4"}).content.decode()
+    assert f"<span>{personas['admin']}</span>" in html
+    assert f"<span>{personas['leader']}</span>" not in html
 
 
 def test_the_dashboard_page_has_no_inline_script_or_style(leader, ledger):
