@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
 
 from jianfu.gate.drafts import Draft, DraftError
 from jianfu.ledger.choices import LIVE_STATUSES, PLANNED_KINDS, Kind, split_list
@@ -330,7 +329,7 @@ def load_context(draft: Draft, *, exclude_id: int | None = None) -> Context:
             body = _ref(draft.coordination_body, CoordinationBody, "name", "议事协调机构")
             values["body_name"] = body.name
             values["body_status"] = body.status_on(draft.date)
-        values["same_day_meetings"] = _per_day_meetings(Item, draft.date, exclude)
+        values["same_day_meetings"] = _per_day_meetings(Item, ItemTarget, draft.date, exclude)
     if kind == Kind.INSPECTION:
         days = int(limits["inspection_overlap_days"])
         q_start, q_end = quarter_bounds(draft.date)
@@ -341,13 +340,7 @@ def load_context(draft: Draft, *, exclude_id: int | None = None) -> Context:
         end = max(q_end, last + dt.timedelta(days=days))
         values["inspections"] = _per_unit_items(Item, ItemTarget, kind, scope, start, end, exclude)
     if kind == Kind.APP:
-        values["issuer_apps"] = tuple(
-            LedgerRef(r["pk"], kind, r["title"], r["date"], r["ends_on"], platform=r["platform"] or "")
-            for r in Item.objects.filter(issuer_id=draft.issuer.id, kind=kind, status__in=LIVE)
-            .exclude(pk__in=exclude)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=draft.date))
-            .values("pk", "title", "date", "ends_on", "platform")[:200]
-        )
+        values["issuer_apps"] = _issuer_apps(Item, draft, exclude)
     values["scope_units"] = scope
 
     values.update(_similarity_context(draft, limits, exclude))
@@ -400,23 +393,58 @@ def _per_unit_items(Item, ItemTarget, kind, scope: dict[int, str], start, end, e
     )
 
 
-def _per_day_meetings(Item, day: dt.date, exclude) -> tuple[LedgerRef, ...]:
-    items = list(
-        Item.objects.filter(kind=Kind.MEETING, status__in=LIVE, date=day)
-        .exclude(pk__in=exclude)
-        .prefetch_related("target_links")[:200]
+# The two lists below are read without ORDER BY and sorted here (newest first, as the
+# ledger lists them): asked for `ORDER BY date DESC, id DESC LIMIT 200`, SQLite walks
+# an index that gives that order (every meeting of the ledger, every item of the issuer)
+# instead of the one that finds the few rows wanted.
+
+
+def _per_day_meetings(Item, ItemTarget, day: dt.date, exclude) -> tuple[LedgerRef, ...]:
+    """Live meetings on `day` (the 200 newest), with the units each one targets."""
+    sql = (
+        f"SELECT id, kind, title, date, issuer_id, targets_all FROM {Item._meta.db_table}"  # noqa: S608 - own table
+        f" WHERE kind = %s AND date = %s AND status IN ({marks(LIVE)})"
     )
+    rows = sorted((r for r in select_rows(sql, [str(Kind.MEETING), day, *LIVE]) if r[0] not in exclude), reverse=True)
+    rows = rows[:200]
+    units: dict[int, list[int]] = {}
+    if rows:
+        sql = f"SELECT item_id, unit_id FROM {ItemTarget._meta.db_table} WHERE item_id IN ({marks(rows)})"  # noqa: S608
+        for item_id, unit_id in select_rows(sql, [r[0] for r in rows]):
+            units.setdefault(item_id, []).append(unit_id)
     return tuple(
         LedgerRef(
-            i.pk,
-            i.kind,
-            i.title,
-            i.date,
-            issuer_id=i.issuer_id,
-            targets_all=i.targets_all,
-            unit_ids=tuple(sorted(t.unit_id for t in i.target_links.all())),
+            pk,
+            kind,
+            title,
+            date,
+            issuer_id=issuer_id,
+            targets_all=bool(targets_all),
+            unit_ids=tuple(sorted(units.get(pk, ()))),
         )
-        for i in items
+        for pk, kind, title, date, issuer_id, targets_all in rows
+    )
+
+
+def _issuer_apps(Item, draft: Draft, exclude) -> tuple[LedgerRef, ...]:
+    """The issuer's live apps and groups not ended by the draft's date (the 200 newest)."""
+    table = Item._meta.db_table
+    low, high = select_rows(f"SELECT (SELECT MIN(year) FROM {table}), (SELECT MAX(year) FROM {table})")[0]  # noqa: S608
+    if low is None:
+        return ()
+    # Every year named: the index (issuer, year, kind, status) is then probed per year.
+    years = list(range(low, high + 1)) if high - low < 100 else None
+    sql = (
+        f"SELECT id, title, date, ends_on, platform FROM {table}"  # noqa: S608 - own table
+        " WHERE issuer_id = %s"
+        + (f" AND year IN ({marks(years)})" if years else "")
+        + f" AND kind = %s AND status IN ({marks(LIVE)}) AND (ends_on IS NULL OR ends_on >= %s)"
+    )
+    rows = select_rows(sql, [draft.issuer.id, *(years or ()), str(Kind.APP), *LIVE, draft.date])
+    rows = sorted((r for r in rows if r[0] not in exclude), key=lambda r: (r[2], r[0]), reverse=True)
+    return tuple(
+        LedgerRef(pk, str(Kind.APP), title, date, ends_on, platform=platform or "")
+        for pk, title, date, ends_on, platform in rows[:200]
     )
 
 
