@@ -1,4 +1,4 @@
-"""Similarity index maintenance, called by the ledger services on commit.
+"""Similarity index maintenance, called by the ledger services inside their transaction.
 
 The index lives in `jianfu.gate.similarity` (tables, docs/similarity.md); these
 functions are the ledger's only entry points, and `jianfu reindex`
@@ -9,7 +9,7 @@ import contextlib
 import logging
 from collections.abc import Iterable
 
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 
 from jianfu.gate.similarity import store
 from jianfu.gate.similarity.bulk import BulkIndexer
@@ -17,26 +17,34 @@ from jianfu.gate.similarity.bulk import BulkIndexer
 logger = logging.getLogger(__name__)
 
 
-def index_items(item_ids: Iterable[int], *, rows: list[tuple] | None = None) -> None:
-    """(Re)compute index rows for these items (batched, one transaction); `rows`, the items'
-    ledger rows as just committed, saves reading them back (store.index_items).
+def _errors() -> tuple[type[Exception], ...]:
+    # The driver's own errors too: a COPY on PostgreSQL goes to psycopg past Django's wrapping.
+    return (DatabaseError, connection.Database.Error)
 
-    Runs after the ledger's transaction has committed: a database error here
-    must not turn a saved item into an error page, and the index can always be
-    repaired with `jianfu reindex`, so it is logged instead of raised."""
+
+def index_items(item_ids: Iterable[int], *, rows: list[tuple] | None = None) -> None:
+    """(Re)compute index rows for these items (batched); `rows`, the items' ledger rows as
+    just written, saves reading them back (store.index_items).
+
+    The services call this inside the item's own transaction (one commit, and
+    the index never lags the ledger); imports call it on commit. store.index_items
+    is atomic, so inside a transaction it runs under a savepoint: a database
+    error rolls back the index rows only. It must not turn a saved item into an
+    error page, and the index can always be repaired with `jianfu reindex`, so
+    it is logged instead of raised."""
     ids = list(item_ids)
     try:
         store.index_items(ids, rows=rows)
-    except DatabaseError:
+    except _errors():
         logger.exception("相似度索引更新失败（事项 %s），请运行 jianfu reindex 重建索引", ids[:10])
 
 
 def remove_items(item_ids: Iterable[int]) -> None:
-    """Drop index rows of deleted items."""
+    """Drop index rows of deleted items (under a savepoint, errors logged, as `index_items`)."""
     ids = list(item_ids)
     try:
         store.remove_items(ids)
-    except DatabaseError:
+    except _errors():
         logger.exception("相似度索引删除失败（事项 %s），请运行 jianfu reindex 重建索引", ids[:10])
 
 

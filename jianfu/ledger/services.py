@@ -1,6 +1,6 @@
 """Writes to the ledger. Views, the API, importers and the admin call these;
-each is atomic, writes its audit row in the same transaction, and updates the
-similarity index on commit."""
+each is atomic and writes its audit row and the item's similarity-index rows in
+the same transaction (the index under a savepoint: gate.index)."""
 
 import datetime as dt
 import json
@@ -88,9 +88,11 @@ def index_row(item: Item) -> tuple:
     return (item.pk, item.kind, item.title, item.body, item.is_upper_level, fields)
 
 
-def _reindex_on_commit(item_id: int, row: tuple | None = None) -> None:
-    """Index the item once committed; `row` (`index_row`) saves reading back what was just written."""
-    transaction.on_commit(lambda: gate_index.index_items([item_id], rows=[row] if row else None))
+def _reindex(item: Item) -> None:
+    """(Re)index the item just written, in its transaction, from the values in hand (`index_row`).
+    Only a change of what the index holds (store._ITEM_COLUMNS: kind, title, body, level,
+    fields) calls for it: a status change leaves the index as it was."""
+    gate_index.index_items([item.pk], rows=[index_row(item)])
 
 
 @transaction.atomic
@@ -106,7 +108,7 @@ def create_item(*, by: User | None, targets: Iterable[Unit] = (), status: str = 
     target_ids = set_targets(item, targets, new=True)
     meter_figures.fill(item)
     record_audit(actor=by, action="item.create", target=item, summary=item.title, after=snapshot(item, target_ids))
-    _reindex_on_commit(item.pk, index_row(item))
+    _reindex(item)
     return item
 
 
@@ -121,17 +123,20 @@ def update_item(*, item: Item, by: User | None, targets: Iterable[Unit] | None =
         check_transition(item.status, Status.DRAFT)
         item.status = Status.DRAFT
     _apply_fields(item, fields)
-    item.save()
     if targets is not None:
         targets = list(targets)
         item.targets_all = not targets
-        item.save(update_fields=["targets_all"])
-        set_targets(item, targets)
-    elif "date" in fields or "kind" in fields:
-        ItemTarget.objects.filter(item=item).update(kind=item.kind, date=item.date)
+    item.save()
+    if targets is not None:
+        target_ids = set_targets(item, targets)
+    else:
+        target_ids = before["targets"]
+        if "date" in fields or "kind" in fields:
+            ItemTarget.objects.filter(item=item).update(kind=item.kind, date=item.date)
     meter_figures.fill(item)
-    record_audit(actor=by, action="item.update", target=item, summary=item.title, before=before, after=snapshot(item))
-    _reindex_on_commit(item.pk)
+    after = snapshot(item, target_ids)
+    record_audit(actor=by, action="item.update", target=item, summary=item.title, before=before, after=after)
+    _reindex(item)
     return item
 
 
@@ -144,7 +149,7 @@ def delete_item(*, item: Item, by: User | None) -> None:
     pk = item.pk
     item.delete()
     record_audit(actor=by, action="item.delete", target_type="ledger.item", target_id=pk, before=before)
-    transaction.on_commit(lambda: gate_index.remove_items([pk]))
+    gate_index.remove_items([pk])
 
 
 def store_review(*, item: Item, review: dict[str, Any], trigger: str = "submit") -> Review:
@@ -195,7 +200,6 @@ def submit_item(*, item: Item, by: User | None) -> Item:
     review = review_item(item)
     store_review(item=item, review=review, trigger="submit")
     record_audit(actor=by, action="item.submit", target=item, summary=item.title, after={"verdict": review["verdict"]})
-    _reindex_on_commit(item.pk)
     return item
 
 
@@ -244,9 +248,13 @@ def decide(
     item.save(update_fields=["status", "decided_at", "decided_by", "decision_comment", "merged_into"])
     Decision.objects.create(item=item, action=decision, by=by, comment=comment, merge_target=merge_into)
     record_audit(
-        actor=by, action=f"item.{decision}", target=item, summary=item.title, before=before, after=snapshot(item)
+        actor=by,
+        action=f"item.{decision}",
+        target=item,
+        summary=item.title,
+        before=before,
+        after=snapshot(item, before["targets"]),  # a decision leaves the targets as they were
     )
-    _reindex_on_commit(item.pk)
     return item
 
 
@@ -272,7 +280,6 @@ def issue_item(*, item: Item, by: User | None, issued_on: dt.date | None = None,
         summary=item.title,
         after={"issued_on": item.issued_on.isoformat(), "number": item.number},
     )
-    _reindex_on_commit(item.pk)
     return item
 
 

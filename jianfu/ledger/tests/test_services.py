@@ -1,11 +1,18 @@
 import pytest
+from django.db import connection
 
+from jianfu.gate.similarity import postings
+from jianfu.gate.similarity.models import Signature
+from jianfu.gate.similarity.search import find_similar, item_text
+from jianfu.gate.similarity.tests.corpus import TOPICS, make_notice
 from jianfu.ledger import services
 from jianfu.ledger.choices import DecisionAction, Kind, Status
 from jianfu.ledger.lifecycle import LifecycleError
-from jianfu.ledger.models import Decision, ItemTarget
+from jianfu.ledger.models import Decision, Item, ItemTarget
 from jianfu.org.models import AuditEvent
 from jianfu.testing import make_item
+
+TOPIC_NAMES = list(TOPICS)
 
 
 @pytest.fixture
@@ -105,3 +112,66 @@ def test_head_signoff_is_required_where_the_department_asks(draft, district, per
     services.submit_item(item=draft, by=personas["clerk_a"])
     draft.refresh_from_db()
     assert draft.status == Status.SUBMITTED
+
+
+def _signed(item) -> bool:
+    return Signature.objects.filter(item_id=item.pk).exists()
+
+
+def test_an_item_is_indexed_in_its_own_transaction(district, django_capture_on_commit_callbacks):
+    title, body = make_notice(TOPIC_NAMES[0], seed=1)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        item = make_item(issuer=district["dept_a"], title=title, body=body)
+        assert _signed(item)  # before the commit: one transaction, one commit
+    assert callbacks == []
+    assert find_similar(item_text(title, body))[0].id == item.pk
+
+
+def test_an_index_failure_is_logged_and_the_item_is_still_saved(district, personas, caplog):
+    title, body = make_notice(TOPIC_NAMES[1], seed=1)
+    # The index's field-name table gone: the write fails after the item's postings are written.
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE similarity_fieldname RENAME TO similarity_fieldname_gone")
+    item = make_item(
+        issuer=district["dept_a"], title=title, body=body, kind=Kind.DATA_REQUEST, fields=["户籍人口数"], status="draft"
+    )
+    assert "jianfu reindex" in caplog.text
+    # The transaction goes on (PostgreSQL would refuse every statement after an unhandled
+    # error), the item and its audit row are kept and none of its index rows are.
+    assert Item.objects.filter(pk=item.pk, title=title).exists()
+    assert AuditEvent.objects.filter(action="item.create", target_id=str(item.pk)).exists()
+    assert not _signed(item)
+    assert item.pk not in {i for _k, i in postings.BAND.pairs()}
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE similarity_fieldname_gone RENAME TO similarity_fieldname")
+    services.update_item(item=item, by=personas["clerk_a"], body=body + "\n请于月底前报送。")
+    assert _signed(item)  # the next save indexes it
+
+
+def test_a_status_change_leaves_the_index_alone(draft, personas):
+    assert _signed(draft)
+    services.submit_item(item=draft, by=personas["clerk_a"])
+    services.decide(item=draft, decision=DecisionAction.APPROVE, by=personas["reviewer"])
+    assert _signed(draft)
+    assert find_similar(item_text(draft.title, draft.body), statuses=(Status.APPROVED,))[0].id == draft.pk
+
+
+def test_deleting_a_draft_drops_its_index_rows_with_it(draft, personas):
+    services.delete_item(item=draft, by=personas["clerk_a"])
+    assert not _signed(draft)
+
+
+def test_an_edit_audits_the_targets_it_leaves_or_sets(draft, district, personas):
+    old = sorted([district["township"].pk, district["street"].pk])
+    services.update_item(item=draft, by=personas["clerk_a"], title="关于开展安全检查的通知")
+    services.update_item(item=draft, by=personas["clerk_a"], targets=[district["township"]])
+    services.update_item(item=draft, by=personas["clerk_a"], targets=[])
+    events = AuditEvent.objects.filter(action="item.update", target_id=str(draft.pk)).order_by("pk")
+    assert [(e.before["targets"], e.after["targets"]) for e in events] == [
+        (old, old),
+        (old, [district["township"].pk]),
+        ([district["township"].pk], []),
+    ]
+    draft.refresh_from_db()
+    assert draft.targets_all
+    assert not ItemTarget.objects.filter(item=draft).exists()
