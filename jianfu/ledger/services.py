@@ -30,7 +30,8 @@ EDITABLE_FIELDS = (
 
 def count_chars(text: str) -> int:
     """字数: characters of the body with all white space removed (spec/gate.md)."""
-    return sum(1 for ch in text or "" if not ch.isspace())
+    # str.split() splits on exactly the characters str.isspace() accepts: the count in C, ~10× faster.
+    return len("".join((text or "").split()))
 
 
 def snapshot(item: Item, target_ids: Iterable[int] | None = None) -> dict[str, Any]:
