@@ -1,5 +1,8 @@
 """进校园 rules: only whitelisted activities, and a cap per school and semester."""
 
+from collections import Counter
+from itertools import chain
+
 from jianfu.gate.context import semester_bounds
 from jianfu.gate.rules.base import Facts, finding, names, related
 from jianfu.gate.rules.plan import match_entry, matched_info
@@ -20,11 +23,7 @@ def campus_not_whitelisted(facts: Facts) -> list[dict]:
 
 def _over(facts: Facts, items, cap: int) -> tuple[list[int], dict[int, int]]:
     start, end = semester_bounds(facts.draft.date)
-    counts: dict[int, int] = {}
-    for other in items:
-        if other.date is not None and start <= other.date <= end:
-            for unit in other.unit_ids:
-                counts[unit] = counts.get(unit, 0) + 1
+    counts = Counter(chain.from_iterable(o.unit_ids for o in items if o.date is not None and start <= o.date <= end))
     return sorted(u for u, n in counts.items() if n + 1 > cap and u in facts.ctx.scope_units), counts
 
 
