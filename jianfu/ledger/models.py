@@ -190,23 +190,25 @@ class ItemQuerySet(models.QuerySet):
 
 class Item(models.Model):
     # common
-    kind = models.CharField("类型", max_length=16, choices=Kind.choices, db_index=True)
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
     title = models.CharField("标题", max_length=300)
     body = models.TextField("正文", blank=True)
-    issuer = models.ForeignKey(Unit, verbose_name="发起单位", on_delete=models.PROTECT, related_name="issued_items")
+    issuer = models.ForeignKey(
+        Unit, verbose_name="发起单位", on_delete=models.PROTECT, related_name="issued_items", db_index=False
+    )
     targets = models.ManyToManyField(
         Unit, verbose_name="对象单位", through="ItemTarget", related_name="targeted_items", blank=True
     )
     targets_all = models.BooleanField("面向全部基层单位", default=False)
     date = models.DateField("日期", db_index=True, help_text="发文日期、会议日期或检查开始日期")
     year = models.PositiveSmallIntegerField("计划年度", db_index=True)
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
     plan_entry = models.ForeignKey(
         PlanEntry, verbose_name="计划事项", null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
     )
     justification = models.TextField("计划外说明", blank=True)
     ref = models.CharField("编号", max_length=64, blank=True, db_index=True)
-    is_upper_level = models.BooleanField("上级来文", default=False, db_index=True)
+    is_upper_level = models.BooleanField("上级来文", default=False)
     chars = models.PositiveIntegerField("字数", default=0)
     estimated_hours = models.FloatField(
         "每单位每次预计工时", null=True, blank=True, help_text="发起单位自报；属地任务必填"
@@ -312,6 +314,9 @@ class Item(models.Model):
         verbose_name = "事项"
         verbose_name_plural = "台账事项"
         ordering = ["-date", "-pk"]
+        # Every index costs each imported row a B-tree insert. Kind, status and issuer
+        # have no index of their own: these composites lead with them. is_upper_level
+        # alone served no query (docs/import.md: which query uses which index).
         indexes = [
             models.Index(fields=["kind", "status", "date"], name="item_kind_status_date"),
             models.Index(fields=["issuer", "year", "kind", "status"], name="item_issuer_year_kind"),
@@ -330,8 +335,9 @@ class Item(models.Model):
 
 
 class ItemTarget(models.Model):
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="target_links")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    # No index of their own: unique_item_target leads with item, target_unit_kind_date with unit.
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="target_links", db_index=False)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False)
     # Denormalised so per-unit time rules (inspection overlap and caps, campus caps)
     # are one indexed range query instead of a join through the ledger.
     kind = models.CharField(max_length=16, choices=Kind.choices)
