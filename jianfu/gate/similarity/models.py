@@ -69,9 +69,8 @@ class UpperGram(models.Model):
     class Meta:
         verbose_name = "上级来文采样"
         verbose_name_plural = "上级来文采样"
-        # Upper-level documents are few; this index lets one be re-indexed
-        # without knowing its old text.
-        indexes = [models.Index(fields=["item_id"], name="similarity_upper_item")]
+        # No index on item_id: a document's old rows are found by their keys,
+        # which its stored sample holds (text.upper_from_bytes).
 
 
 class UpperList(models.Model):
