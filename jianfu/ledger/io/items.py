@@ -3,11 +3,14 @@ are written in bulk rather than one `create_item` call each; the bulk path keeps
 everything `create_item` keeps: targets (with their denormalised kind and date),
 字数, issued_on, one audit row for the import, and the similarity index on commit."""
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from jianfu.gate import index as gate_index
@@ -119,17 +122,24 @@ def _insert_items(items: list[Item]) -> None:
         meter_figures.fill(*items)
         return
     fields = [f for f in Item._meta.concrete_fields if not f.primary_key]
-    prepare = [
-        (f.attname, None if isinstance(f, _PLAIN_TYPES) and not isinstance(f, models.JSONField) else f) for f in fields
-    ]
+    # (attribute, field to prepare the value with or None, None passes as it is). Most of an
+    # imported row's dates and times are empty, and preparing None gives None for every
+    # field but JSONField (JSON null).
+    prepare = []
+    for f in fields:
+        plain = isinstance(f, _PLAIN_TYPES) and not isinstance(f, models.JSONField)
+        prepare.append((f.attname, None if plain else f, plain or f.get_db_prep_save(None, conn) is None))
     # auto_now / auto_now_add fields are filled by pre_save, as bulk_create does.
     stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
 
     def row(item: Item) -> list[Any]:
         for stamp in stamped:
             stamp.pre_save(item, True)
-        values = [getattr(item, name) for name, _ in prepare]
-        return [v if f is None else f.get_db_prep_save(v, conn) for v, (_, f) in zip(values, prepare, strict=True)]
+        values = [getattr(item, name) for name, _, _ in prepare]
+        return [
+            v if f is None or (v is None and none_as_is) else f.get_db_prep_save(v, conn)
+            for v, (_, f, none_as_is) in zip(values, prepare, strict=True)
+        ]
 
     quote = conn.ops.quote_name
     table, pk_column = quote(Item._meta.db_table), quote(Item._meta.pk.column)
@@ -246,11 +256,15 @@ class ItemsHandler(Handler):
                 by_ref[ref] = pk
         for r in with_ref:
             r.existing = by_ref.get(r.values["ref"])
-        titles = sorted({r.values["title"] for r in natural})
+        # Looked up by (issuer, date) pairs, which item_issuer_date finds: by title alone
+        # (no index) each chunk read the whole ledger.
+        keys = sorted({(r.values["issuer_id"], r.values["date"], r.values["title"]) for r in natural})
         by_key: dict[tuple, int] = {}
-        for start in range(0, len(titles), CHUNK):
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start : start + CHUNK]
+            pairs = reduce(operator.or_, (Q(issuer_id=i, date=d) for i, d in sorted({(i, d) for i, d, _ in chunk})))
             rows = (
-                Item.objects.filter(title__in=titles[start : start + CHUNK])
+                Item.objects.filter(pairs, title__in=sorted({t for _, _, t in chunk}))
                 .order_by("-pk")
                 .values_list("kind", "title", "issuer_id", "date", "pk")
             )
