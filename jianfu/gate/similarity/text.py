@@ -80,6 +80,13 @@ STOP_PHRASES = """
 
 
 _NOT_ALNUM_RE = re.compile(r"[^\w\x00]|_")
+_KEPT_RUN_RE = re.compile(r"[\w\x00]+")
+
+
+def _keep_alnum(text: str) -> str:
+    """`_NOT_ALNUM_RE.sub("", text)`, a third faster: Chinese text has punctuation every
+    few characters, and joining the runs kept costs less than one substitution per gap."""
+    return "".join(_KEPT_RUN_RE.findall(text)).replace("_", "")
 
 
 def _fold(text: str) -> str:
@@ -100,9 +107,9 @@ def normalise(text: str) -> str:
     text = _NOISE_RE.sub(_SENTINEL, text)  # \d and \s match full-width forms too
     # Punctuation first: full-width punctuation is what makes most Chinese text
     # non-NFKC, and NFKC of a whole notice costs more than everything else here.
-    text = _NOT_ALNUM_RE.sub("", text)
+    text = _keep_alnum(text)
     if not unicodedata.is_normalized("NFKC", text):
-        text = _NOT_ALNUM_RE.sub("", unicodedata.normalize("NFKC", text))
+        text = _keep_alnum(unicodedata.normalize("NFKC", text))
     return _BOILERPLATE_RE.sub(_SENTINEL, text.lower())
 
 
