@@ -9,6 +9,7 @@ dashboard's rendered page), under the same key (`cached_view`)."""
 
 import hashlib
 import json
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -110,6 +111,7 @@ def _cache_key(name: str, period: Period) -> tuple[str, dict[str, Any]]:
 # requests: callers must not change them.
 _LOCAL: OrderedDict[str, dict[str, Any]] = OrderedDict()
 LOCAL_ENTRIES = 16
+_LOCAL_LOCK = threading.Lock()
 
 
 def _entry(name: str, period: Period, build: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
@@ -120,10 +122,12 @@ def _entry(name: str, period: Period, build: Callable[[dict[str, Any]], Any]) ->
         if value is None:
             value = build(params)
             cache.set(key, value, CACHE_SECONDS)
-        entry = _LOCAL[key] = {"value": value}
+        entry = {"value": value}
+    with _LOCAL_LOCK:  # threaded servers: the bound and the order change together
+        _LOCAL[key] = entry
+        _LOCAL.move_to_end(key)
         while len(_LOCAL) > LOCAL_ENTRIES:
             _LOCAL.popitem(last=False)
-    _LOCAL.move_to_end(key)
     return entry
 
 
