@@ -22,9 +22,10 @@ def _errors() -> tuple[type[Exception], ...]:
     return (DatabaseError, connection.Database.Error)
 
 
-def index_items(item_ids: Iterable[int], *, rows: list[tuple] | None = None) -> None:
+def index_items(item_ids: Iterable[int], *, rows: list[tuple] | None = None, new: bool = False) -> None:
     """(Re)compute index rows for these items (batched); `rows`, the items' ledger rows as
-    just written, saves reading them back (store.index_items).
+    just written, saves reading them back, and `new` (just created) looking for old rows
+    (store.index_items).
 
     The services call this inside the item's own transaction (one commit, and
     the index never lags the ledger); imports call it on commit. store.index_items
@@ -34,7 +35,7 @@ def index_items(item_ids: Iterable[int], *, rows: list[tuple] | None = None) -> 
     it is logged instead of raised."""
     ids = list(item_ids)
     try:
-        store.index_items(ids, rows=rows)
+        store.index_items(ids, rows=rows, new=new)
     except _errors():
         logger.exception("相似度索引更新失败（事项 %s），请运行 jianfu reindex 重建索引", ids[:10])
 

@@ -89,11 +89,12 @@ def index_row(item: Item) -> tuple:
     return (item.pk, item.kind, item.title, item.body, item.is_upper_level, fields)
 
 
-def _reindex(item: Item) -> None:
-    """(Re)index the item just written, in its transaction, from the values in hand (`index_row`).
-    Only a change of what the index holds (store._ITEM_COLUMNS: kind, title, body, level,
-    fields) calls for it: a status change leaves the index as it was."""
-    gate_index.index_items([item.pk], rows=[index_row(item)])
+def _reindex(item: Item, *, new: bool = False) -> None:
+    """(Re)index the item just written, in its transaction, from the values in hand (`index_row`;
+    `new`: just created, no old rows to replace). Only a change of what the index holds
+    (store._ITEM_COLUMNS: kind, title, body, level, fields) calls for it: a status change
+    leaves the index as it was."""
+    gate_index.index_items([item.pk], rows=[index_row(item)], new=new)
 
 
 @transaction.atomic
@@ -109,7 +110,7 @@ def create_item(*, by: User | None, targets: Iterable[Unit] = (), status: str = 
     target_ids = set_targets(item, targets, new=True)
     meter_figures.fill(item)
     record_audit(actor=by, action="item.create", target=item, summary=item.title, after=snapshot(item, target_ids))
-    _reindex(item)
+    _reindex(item, new=True)
     return item
 
 

@@ -10,12 +10,13 @@ def marks(n: int) -> str:
 
 
 def insert(cursor, table: str, columns: str, rows: list[tuple]) -> None:
-    """Insert many rows: COPY on PostgreSQL, multi-row INSERTs elsewhere."""
+    """Insert many rows: COPY on PostgreSQL from ROWS_PER_INSERT rows on, multi-row INSERTs otherwise."""
     if not rows:
         return
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and len(rows) >= ROWS_PER_INSERT:
         # COPY: one stream instead of a statement per 400 rows (PostgreSQL
         # parses and plans each multi-row INSERT; COPY measured ~3× faster).
+        # Below that one INSERT is one round trip where COPY takes two (a saved item's rows).
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)

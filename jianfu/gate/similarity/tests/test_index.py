@@ -247,3 +247,14 @@ def test_index_items_with_worker_processes_writes_the_same_rows(district):
     store.index_items(ids, workers=2)
     assert index_rows() == serial
     assert store.index_items(ids, workers=2) == 0  # nothing changed since
+
+
+def test_a_new_item_is_indexed_without_looking_for_old_rows(district):
+    from django.test.utils import CaptureQueriesContext
+
+    title, body = make_notice(TOPIC_NAMES[4], seed=2)
+    with CaptureQueriesContext(connection) as queries:
+        item = make_item(issuer=district["dept_a"], title=title, body=body)
+    reads = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT") and "similarity_" in q["sql"]]
+    assert not [sql for sql in reads if "similarity_signature" in sql]
+    assert Signature.objects.filter(item_id=item.pk).exists()
