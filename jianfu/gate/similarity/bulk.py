@@ -33,6 +33,10 @@ def _analyse(rows: list[tuple], grams: tuple[np.ndarray, np.ndarray], fingerprin
     return [dataclasses.replace(it, buckets=[]) for it in items], band
 
 
+# Batches submitted per worker and not yet written, at most (a batch is half an insert chunk).
+MAX_PENDING = 4
+
+
 class BulkIndexer:
     """Use as a context manager around an import:
 
@@ -79,6 +83,11 @@ class BulkIndexer:
             for i in range(0, len(rows), step):
                 self._pending.append(self._pool.submit(_analyse, rows[i : i + step], self._grams, self.fingerprint))
         self._drain(block=False)
+        # Backpressure: when the workers fall behind the inserts (a busy machine), wait for
+        # them rather than queue the rest of the import's texts (a 10^6-item import under
+        # load grew to 15 GB before this bound).
+        while len(self._pending) > MAX_PENDING * self._workers:
+            self._drain(block=True, upto=1)
 
     def finish(self) -> int:
         """Write what is left; returns how many items were indexed."""
@@ -90,8 +99,10 @@ class BulkIndexer:
         store._load(self._postings)
         return self.written
 
-    def _drain(self, *, block: bool) -> None:
-        while self._pending:
+    def _drain(self, *, block: bool, upto: int | None = None) -> None:
+        done = 0
+        while self._pending and (upto is None or done < upto):
+            done += 1
             head = self._pending[0]
             if isinstance(head, Future):
                 if not block and not head.done():

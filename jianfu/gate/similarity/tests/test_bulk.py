@@ -1,16 +1,19 @@
 """A large import indexes its items beside the inserts, in its own transaction."""
 
+import time
+
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from jianfu.gate import index as gate_index
-from jianfu.gate.similarity import store
+from jianfu.gate.similarity import bulk, store
 from jianfu.gate.similarity.search import find_similar, item_text
 from jianfu.gate.similarity.tests.corpus import TOPICS, make_notice
 from jianfu.gate.similarity.tests.test_index import index_rows
 from jianfu.ledger.io import run_import
 from jianfu.ledger.models import Item
 from jianfu.ledger.tests.io_files import csv_file
+from jianfu.testing import make_item
 
 HEADER = ["类型", "标题", "发起单位", "日期", "正文", "上级来文"]
 
@@ -55,3 +58,32 @@ def test_a_dry_run_rolls_the_index_rows_back_with_the_items(district, small_bulk
     assert result.ok and result.created == 12  # written, checked, then rolled back
     assert Item.objects.count() == 0
     assert index_rows() == {"band": [], "upper": [], "field": [], "signature": []}
+
+
+_ANALYSE = bulk._analyse
+
+
+def _slow_analyse(*args):
+    time.sleep(0.05)  # a worker on a busy machine
+    return _ANALYSE(*args)
+
+
+def test_the_workers_falling_behind_hold_the_inserts_back(district, monkeypatch):
+
+    items = [
+        make_item(issuer=district["dept_a"], title=f"{t}（{k}）", body=make_notice(t, seed=k)[1])
+        for k, t in enumerate(list(TOPICS)[:12])
+    ]
+    ids = [i.pk for i in items]
+    incremental = index_rows()
+    store.remove_items(ids)
+    monkeypatch.setattr(bulk, "MAX_PENDING", 1)
+    monkeypatch.setattr(bulk, "_analyse", _slow_analyse)
+    rows = store._ledger_rows(ids)
+    with transaction.atomic(), bulk.BulkIndexer(workers=2) as ix:
+        for start in range(0, len(rows), 2):
+            ix.add(rows[start : start + 2])
+            assert len(ix._pending) <= bulk.MAX_PENDING * 2
+        assert ix.finish() == 12
+    assert index_rows()["signature"] == incremental["signature"]
+    assert sorted(index_rows()["band"]) == sorted(incremental["band"])
