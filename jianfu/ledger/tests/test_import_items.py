@@ -182,14 +182,6 @@ def test_progress_is_reported_while_checking_and_writing(district):
     assert ("检查", 2, 2) in seen and ("写入", 2, 2) in seen
 
 
-def test_the_fast_character_count_equals_the_ledger_services_count():
-    from jianfu.ledger import services
-    from jianfu.ledger.io.items import count_chars
-
-    for text in ["", "  ", "各镇（街道）：\n\t现将\u3000有关\xa0事项\u2003通知\r\n如下。", "a\u200bb\u0085c\x1cd"]:
-        assert count_chars(text) == services.count_chars(text)
-
-
 def test_the_bulk_path_stores_what_create_item_stores(district, personas):
     from jianfu.ledger import services
     from jianfu.ledger.choices import InspectionCategory
