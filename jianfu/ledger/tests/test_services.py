@@ -175,3 +175,11 @@ def test_an_edit_audits_the_targets_it_leaves_or_sets(draft, district, personas)
     draft.refresh_from_db()
     assert draft.targets_all
     assert not ItemTarget.objects.filter(item=draft).exists()
+
+
+def test_count_chars_counts_every_character_but_white_space():
+    from jianfu.ledger.services import count_chars
+
+    every = "".join(chr(c) for c in range(0x3100) if not 0xD800 <= c < 0xE000)
+    for text in ["", "  ", "各镇（街道）：\n\t现将\u3000有关\xa0事项\u2003通知\r\n如下。", "a\u200bb\u0085c\x1cd", every]:
+        assert count_chars(text) == sum(1 for ch in text if not ch.isspace())
