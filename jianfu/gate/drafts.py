@@ -204,13 +204,13 @@ def _block(data: dict, key: str) -> dict:
 def _resolve_units(wanted: list[tuple[Any, str]]) -> list[UnitRef]:
     """Resolve (value, field label) pairs to units in at most three queries: ids,
     exact names, then aliases (org.selectors.find_unit's order)."""
-    from jianfu.gate.context import marks, select_rows
+    from jianfu.gate.similarity.sql import fetch, marks
     from jianfu.org.models import Unit, UnitAlias
     from jianfu.org.selectors import normalise_name
 
     def units(column: str, values: set) -> list[UnitRef]:
-        sql = f"SELECT id, name, kind FROM {Unit._meta.db_table} WHERE {column} IN ({marks(values)})"  # noqa: S608
-        return [UnitRef(*row) for row in select_rows(sql, list(values))]
+        sql = f"SELECT id, name, kind FROM {Unit._meta.db_table} WHERE {column} IN ({marks(len(values))})"  # noqa: S608
+        return [UnitRef(*row) for row in fetch(sql, list(values))]
 
     for value, label in wanted:
         if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.strip())):

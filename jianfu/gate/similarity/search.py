@@ -18,12 +18,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import connection
 
 from jianfu.gate.similarity import postings, store
 from jianfu.gate.similarity import text as T
 from jianfu.gate.similarity.rows import normalise_field
-from jianfu.gate.similarity.sql import marks
+from jianfu.gate.similarity.sql import fetch, marks
 from jianfu.gate.similarity.text import item_text  # noqa: F401  (re-exported for the gate)
 
 LIVE = ("approved", "issued")
@@ -95,12 +94,6 @@ def _item_table() -> str:
     return Item._meta.db_table
 
 
-def _fetch(sql: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def _ranked(table: str, column: str, keys: list, where: list[str], params: list, limit: int) -> list[tuple[int, int]]:
     """(item_id, postings hit) of the items with most postings among `keys`
     whose live ledger row passes `where`, most hits first.
@@ -116,7 +109,7 @@ def _ranked(table: str, column: str, keys: list, where: list[str], params: list,
         f"JOIN {_item_table()} i ON i.id = p.item_id "
         f"WHERE {' AND '.join(where) or 'TRUE'} ORDER BY p.hits DESC, p.item_id LIMIT {int(limit)}"
     )
-    return _fetch(sql, [*keys, *params])
+    return fetch(sql, [*keys, *params])
 
 
 def _top(ids: np.ndarray, hits: np.ndarray, limit: int) -> list[tuple[int, int]]:
@@ -142,7 +135,7 @@ def _candidates(keys: list[int], min_hits: int) -> list[tuple[int, bytes]]:
     ids = [i for i, _hits in _top(*postings.BAND.hits(keys, min_hits), CANDIDATES)]
     if not ids:
         return []
-    rows = dict(_fetch(f"SELECT item_id, sig FROM similarity_signature WHERE item_id IN ({marks(len(ids))})", ids))  # noqa: S608
+    rows = dict(fetch(f"SELECT item_id, sig FROM similarity_signature WHERE item_id IN ({marks(len(ids))})", ids))  # noqa: S608
     return [(i, rows.get(i)) for i in ids]
 
 
@@ -152,7 +145,7 @@ def _ledger(ids: Sequence[int], columns: str) -> dict[int, tuple]:
     reading the rows)."""
     if not ids:
         return {}
-    rows = _fetch(f"SELECT id, {columns} FROM {_item_table()} WHERE id IN ({marks(len(ids))})", list(ids))  # noqa: S608
+    rows = fetch(f"SELECT id, {columns} FROM {_item_table()} WHERE id IN ({marks(len(ids))})", list(ids))  # noqa: S608
     return {r[0]: r for r in rows}
 
 
@@ -303,7 +296,7 @@ def find_field_overlap(
     if not ids:
         return []
     shared: dict[int, list[str]] = {i: [] for i in ids}
-    rows = _fetch(
+    rows = fetch(
         f"SELECT f.item_id, f.name, i.title FROM similarity_fieldname f JOIN {table} i ON i.id = f.item_id "  # noqa: S608
         f"WHERE f.item_id IN ({marks(len(ids))}) AND f.name IN ({marks(len(names))})",
         [*ids, *names],

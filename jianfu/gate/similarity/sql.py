@@ -1,4 +1,4 @@
-"""The two SQL helpers the index's writers and readers share."""
+"""The raw-SQL helpers the index's writers and readers, and the gate's per-review queries, share."""
 
 from django.db import connection
 
@@ -7,6 +7,14 @@ ROWS_PER_INSERT = 400  # a few params a row: far under every backend's parameter
 
 def marks(n: int) -> str:
     return ", ".join(["%s"] * n)
+
+
+def fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
+    """Rows of one raw statement: for small hot queries, where the ORM spends more
+    Python building a query (~0.3 ms) than the database spends running it."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def insert(cursor, table: str, columns: str, rows: list[tuple]) -> None:

@@ -25,7 +25,7 @@ from jianfu.gate.similarity import postings
 from jianfu.gate.similarity import text as T
 from jianfu.gate.similarity.models import IndexState, Signature, StopGram
 from jianfu.gate.similarity.rows import ItemRows, rows_for_batch
-from jianfu.gate.similarity.sql import insert, marks
+from jianfu.gate.similarity.sql import fetch, insert, marks
 
 logger = logging.getLogger(__name__)
 
@@ -183,9 +183,8 @@ def _ledger_rows(ids: Sequence[int]) -> list[tuple]:
 
 
 def _old_signatures(ids: Sequence[int], columns: str) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM similarity_signature WHERE item_id IN ({marks(len(ids))})", list(ids))  # noqa: S608
-        return [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in cursor.fetchall()]
+    rows = fetch(f"SELECT {columns} FROM similarity_signature WHERE item_id IN ({marks(len(ids))})", list(ids))  # noqa: S608
+    return [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in rows]
 
 
 def index_items(
