@@ -1,7 +1,8 @@
 """`items` — the ledger. Big files (a district's year is 10^3–10^4 rows), so rows
 are written in bulk rather than one `create_item` call each; the bulk path keeps
 everything `create_item` keeps: targets (with their denormalised kind and date),
-字数, issued_on, one audit row for the import, and the similarity index on commit."""
+字数, issued_on, one audit row for the import, and the similarity index (in the
+import's transaction from gate.index.BULK_MIN new items on, on commit below)."""
 
 import operator
 from collections.abc import Sequence
