@@ -63,17 +63,18 @@ class FieldOverlap:
     shared: list[str] = field(default_factory=list)  # the draft's field names, as the draft wrote them
 
 
-_recent: dict[tuple[str, int], T.Analysis] = {}
+_recent: dict[tuple[str, int], np.ndarray] = {}
 _RECENT_MAX = 16
 
 
-def _analysis(text: str, fingerprint: int, stop: np.ndarray, common: np.ndarray) -> T.Analysis:
-    """The gate asks about one draft several times (every kind, the meetings of
-    the week, upper documents): hash it once. Keyed by the stop-set fingerprint."""
+def _shingles(text: str, fingerprint: int, stop: np.ndarray) -> np.ndarray:
+    """The gate asks about one draft several times (title and body for
+    near-duplicates, the body alone for upper documents, the meetings of the
+    week): normalise and hash each piece once. Keyed by the stop-set fingerprint."""
     key = (text, fingerprint)
     found = _recent.get(key)
     if found is None:
-        found = T.analyse(text, stop, common)
+        found = T.shingles(text, stop)
         if len(_recent) >= _RECENT_MAX:
             try:
                 _recent.pop(next(iter(_recent)))
@@ -84,8 +85,12 @@ def _analysis(text: str, fingerprint: int, stop: np.ndarray, common: np.ndarray)
 
 
 def analyse(text: str) -> T.Analysis:
-    """Topical grams, hashes and posting keys of a text with the index's current stop grams."""
-    return _analysis(text or "", *store.stop_keys(fresh=False))
+    """Topical grams, hashes and posting keys of a text with the index's current
+    stop grams; an `item_text` is analysed as its title and body."""
+    fingerprint, stop, common = store.stop_keys(fresh=False)
+    parts = [_shingles(part, fingerprint, stop) for part in T.split_parts(text or "")]
+    keys = parts[0] if len(parts) == 1 else T.sorted_unique(np.concatenate(parts))
+    return T.analysis_of(keys, common)
 
 
 def _item_table() -> str:

@@ -222,7 +222,11 @@ _NO_KEYS = np.empty(0, dtype=np.uint64)
 
 
 def analyse(text: str, stop_keys: np.ndarray = BUILTIN_STOP_KEYS, common: np.ndarray = _NO_KEYS) -> Analysis:
-    keys = shingles(text, stop_keys)
+    return analysis_of(shingles(text, stop_keys), common)
+
+
+def analysis_of(keys: np.ndarray, common: np.ndarray = _NO_KEYS) -> Analysis:
+    """The Analysis of a text from its topical gram keys (`shingles`)."""
     hashes = gram_hashes(keys)
     rare = hashes[~member(keys, common)]
     posts = posting_keys(rare)
@@ -233,8 +237,18 @@ def analyse(text: str, stop_keys: np.ndarray = BUILTIN_STOP_KEYS, common: np.nda
 
 
 def item_text(title: str, body: str) -> str:
-    """What is compared for an item: its title and body."""
-    return f"{title or ''}\n{body or ''}"
+    """What is compared for an item: its title and body, joined by the gap
+    marker so that no gram spans the two. Its grams are the union of the
+    title's and the body's (`split_parts`), which lets the gate analyse a
+    draft's body once for both the title+body and the body-only lookups."""
+    return f"{title or ''}{_SENTINEL}{body or ''}"
+
+
+def split_parts(text: str) -> list[str]:
+    """Pieces of a text at its gap markers: `shingles(text)` is the union of
+    the pieces' shingles, since normalisation keeps the marker and no gram
+    spans it."""
+    return text.split(_SENTINEL)
 
 
 def stored_bytes(analysis: Analysis) -> bytes:

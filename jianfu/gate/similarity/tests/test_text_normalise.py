@@ -5,6 +5,8 @@ import random
 import re
 import unicodedata
 
+import numpy as np
+
 from jianfu.gate.similarity import text as T
 from jianfu.gate.similarity.tests.corpus import TOPICS, make_notice
 
@@ -62,3 +64,28 @@ def test_normalise_matches_the_reference_on_random_text():
     for _ in range(300):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 400)))
         assert T.normalise(text) == reference_normalise(text), text[:40]
+
+
+def test_an_item_texts_grams_are_its_title_and_body_grams():
+    # search.analyse relies on it: a draft's body is analysed once for the
+    # title+body lookup and the body-only (upper document) lookup.
+    rng = random.Random(11)
+    alphabet = list("".join(TOPICS) + "年月日号通知要求2025〔〕（）-/ ，。") + ["\u0301", "\u3000", "ｆ"]
+    pairs = [make_notice(topic, seed=k) for k, topic in enumerate(TOPICS)]
+    for _ in range(200):
+        pairs.append(tuple("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(2)))
+    for title, body in pairs:
+        whole = T.shingles(T.item_text(title, body))
+        parts = T.split_parts(T.item_text(title, body))
+        assert parts == [title, body]
+        union = T.sorted_unique(np.concatenate([T.shingles(p) for p in parts]))
+        assert whole.tolist() == union.tolist(), (title, body)
+
+
+def test_search_analyses_an_item_text_as_the_index_does(db):
+    from jianfu.gate.similarity import search, store
+
+    _fingerprint, stop, common = store.stop_keys()
+    for k, topic in enumerate(list(TOPICS)[:5]):
+        text = T.item_text(*make_notice(topic, seed=k))
+        assert search.analyse(text).posts.tolist() == T.analyse(text, stop, common).posts.tolist()
