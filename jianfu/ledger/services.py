@@ -106,9 +106,8 @@ def create_item(*, by: User | None, targets: Iterable[Unit] = (), status: str = 
         item.targets_all = True
     if status == Status.ISSUED and not item.issued_on:
         item.issued_on = item.date
-    item.save()
+    meter_figures.insert(item)  # the INSERT stores the meter's hours too
     target_ids = set_targets(item, targets, new=True)
-    meter_figures.fill(item)
     record_audit(actor=by, action="item.create", target=item, summary=item.title, after=snapshot(item, target_ids))
     _reindex(item, new=True)
     return item

@@ -2,6 +2,7 @@
 year's burden is a SUM over a column instead of the Standard Cost Model evaluated per row
 (with a lookup of the latest review's findings) in every grouped query.
 
+    insert(item)          INSERT a new item with its figure (services)
     fill(*items)          store the figure of these items (services, importer)
     refresh()             store it wherever it is missing or stale (tariffs changed, migration)
     stored_hours(params)  the figure for the meter's queries
@@ -16,12 +17,13 @@ units is not stored: it follows the unit tree and is applied at query time.
 
 import hashlib
 import json
+import time
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Case, F, FloatField, Q, QuerySet, When
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 from jianfu.ledger.models import Item
 
@@ -53,27 +55,75 @@ def stored_hours(params: dict[str, Any], prefix: str = "") -> Case:
     )
 
 
-def _hours_sql(params: dict[str, Any]) -> RawSQL:
+def _compiled(params: dict[str, Any]) -> tuple[str, list, list]:
     """`hours_expression` compiled once per set of tariffs: building and resolving the whole
-    expression cost ~4 ms, more than the rest of saving an item."""
+    expression cost ~4 ms, more than the rest of saving an item. Also the item's fields it
+    reads (their columns appear as `table.column` in the SQL)."""
     from jianfu.meter.aggregate import hours_expression
 
     key = (connection.vendor, json.dumps(params, sort_keys=True, default=str))
     if key not in _HOURS_SQL:
         query = Item.objects.annotate(_h=hours_expression(params)).values("_h").query
+        sql, args = query.get_compiler(connection=connection).compile(query.annotations["_h"])
+        table, quote = connection.ops.quote_name(Item._meta.db_table), connection.ops.quote_name
+        read = [f for f in Item._meta.concrete_fields if f"{table}.{quote(f.column)}" in sql]
         _HOURS_SQL.clear()  # one set of tariffs at a time
-        _HOURS_SQL[key] = query.get_compiler(connection=connection).compile(query.annotations["_h"])
-    sql, args = _HOURS_SQL[key]
+        _HOURS_SQL[key] = (sql, list(args), read)
+    return _HOURS_SQL[key]
+
+
+def _hours_sql(params: dict[str, Any]) -> RawSQL:
+    sql, args, _ = _compiled(params)
     return RawSQL(f"({sql})", tuple(args), output_field=FloatField())  # noqa: S611
 
 
-_HOURS_SQL: dict[tuple, tuple[str, list]] = {}
+_HOURS_SQL: dict[tuple, tuple[str, list, list]] = {}
+
+
+def insert(item: Item, params: dict[str, Any] | None = None) -> None:
+    """INSERT a new item with its stored hours in the same statement (one UPDATE less than
+    `save()` + `fill`): the same compiled expression, evaluated over a one-row subquery of the
+    item's own values, cast to their columns' types and named as the table's columns, so the
+    number is exactly what `fill` stores. A new item has no review yet."""
+    params = params or save_params()
+    sql, args, read = _compiled(params)
+    table, quote = connection.ops.quote_name(Item._meta.db_table), connection.ops.quote_name
+    row = ", ".join(f"CAST(%s AS {f.cast_db_type(connection)}) AS {quote(f.column)}" for f in read)
+    values = [f.get_db_prep_save(getattr(item, f.attname), connection) for f in read]
+    # The meter's own compiled SQL and column names; the values are parameters.
+    subquery = f"(SELECT {sql} FROM (SELECT {row}) AS {table})"  # noqa: S608
+    item.meter_hours = RawSQL(subquery, (*args, *values), output_field=FloatField())  # noqa: S611
+    item.meter_key, item.meter_review_id = tariff_key(params), item.latest_review_id
+    item.save(force_insert=True)
+    del item.__dict__["meter_hours"]  # deferred: the database's number is read back if asked for
+
+
+# The tariffs as the write path uses them, kept per process: reading the setting on every
+# save is one statement of five. Stored hours carry the hash of the tariffs they were
+# computed with (`fresh`), so a process still holding old tariffs after another changed them
+# stores rows the meter treats as stale and computes from their columns (slower, never
+# wrong); saving the tariffs clears this process's copy at once, and every process reads the
+# setting again after TARIFF_RECHECK_SECONDS. Reads of the figures use `meter_params()`.
+TARIFF_RECHECK_SECONDS = 5.0
+_SAVE_TARIFFS: dict[str, Any] = {}
+
+
+def save_params() -> dict[str, Any]:
+    """The tariffs for storing hours (see above)."""
+    from jianfu.meter.service import meter_params
+
+    now = time.monotonic()
+    if not _SAVE_TARIFFS or now - _SAVE_TARIFFS["at"] > TARIFF_RECHECK_SECONDS:
+        _SAVE_TARIFFS.update(at=now, params=meter_params())
+    return _SAVE_TARIFFS["params"]
+
+
+def forget_tariffs() -> None:
+    _SAVE_TARIFFS.clear()
 
 
 def _store(qs: QuerySet, params: dict[str, Any] | None) -> int:
-    from jianfu.meter.service import meter_params
-
-    params = params or meter_params()
+    params = params or save_params()
     return qs.update(
         meter_hours=_hours_sql(params), meter_key=tariff_key(params), meter_review_id=F("latest_review_id")
     )
@@ -126,10 +176,17 @@ def _refresh_all() -> None:
 
 def _tariffs_saved(sender, instance, **kwargs) -> None:
     if instance.key == TARIFF_SETTING:
+        forget_tariffs()
         transaction.on_commit(_refresh_all)
+
+
+def _tariffs_deleted(sender, instance, **kwargs) -> None:
+    if instance.key == TARIFF_SETTING:
+        forget_tariffs()
 
 
 def connect() -> None:
     from jianfu.org.models import Setting
 
     post_save.connect(_tariffs_saved, sender=Setting, dispatch_uid="jianfu.meter.figures.tariffs")
+    post_delete.connect(_tariffs_deleted, sender=Setting, dispatch_uid="jianfu.meter.figures.tariffs_deleted")

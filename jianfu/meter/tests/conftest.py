@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from jianfu.meter import figures
+
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
@@ -8,3 +10,11 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_tariffs():
+    """The write path's per-process tariffs would outlive a test's rolled-back setting."""
+    figures.forget_tariffs()
+    yield
+    figures.forget_tariffs()

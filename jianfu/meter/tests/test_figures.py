@@ -107,3 +107,54 @@ def test_refresh_in_small_batches_stores_every_stale_row_once(district):
     assert figures.refresh(batch=2) == 5
     assert [stored(i) for i in items] == [(1.2, True)] * 5
     assert figures.refresh(batch=2) == 0
+
+
+def test_create_stores_the_hours_in_its_insert_exactly_as_fill_does(district):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rng = random.Random(3)
+    common = {"issuer": district["dept_a"], "by": None}
+    services.create_item(kind="document", title="预热", body="字", **common)  # the process reads the tariffs once
+    kinds = [
+        lambda k: {"kind": "document", "body": "字" * rng.randint(0, 5000)},
+        lambda k: {"kind": "document", "body": "字" * 700, "estimated_hours": rng.choice([0.0, 1.37, 2.5])},
+        lambda k: {"kind": "meeting", "duration_minutes": rng.choice([None, 37, 95]),
+                   "mode": rng.choice(["onsite", "video", ""]), "attendees": rng.randint(1, 4),
+                   "materials_required": rng.random() < 0.5},
+        lambda k: {"kind": "inspection", "onsite_days": rng.choice([None, 0.5, 2.5])},
+        lambda k: {"kind": "data_request", "fields": ["姓名", "电话", "住址"][: rng.randint(0, 3)],
+                   "frequency": "monthly"},
+        lambda k: {"kind": "app", "daily_minutes": rng.choice([None, 7, 45])},
+        lambda k: {"kind": rng.choice(["task", "campus", "award"])},
+    ]  # fmt: skip
+    items = []
+    for k in range(40):
+        with CaptureQueriesContext(connection) as ctx:
+            items.append(services.create_item(title=f"事项{k}", **kinds[k % len(kinds)](k), **common))
+        sql = [q["sql"] for q in ctx.captured_queries]
+        assert not [s for s in sql if s.startswith('UPDATE "ledger_item"') or '"org_setting"' in s], sql
+    inserted = dict(Item.objects.filter(pk__in=[i.pk for i in items]).values_list("pk", "meter_hours"))
+    assert all(h is not None for h in inserted.values())
+    assert items[0].meter_hours == inserted[items[0].pk]  # read back from the database when asked for
+    figures.fill(*items)
+    assert dict(Item.objects.filter(pk__in=inserted).values_list("pk", "meter_hours")) == inserted
+    assert all(stored(i)[1] for i in items)
+
+
+def test_new_tariffs_reach_the_write_path(district, monkeypatch):
+    from jianfu.org.models import Setting
+
+    first = make_item(issuer=district["dept_a"], body="字" * 2000)
+    set_setting(key="meter.defaults", value={"document_read_hours": 1.0}, by=None)  # this process: at once
+    assert stored(make_item(issuer=district["dept_a"], body="字" * 2000, title="二")) == (1.2, True)
+    # Changed behind this process's back (another process): its save stores the old tariffs'
+    # figure under their key, which the meter reads as stale; the setting is read again in time.
+    Setting.objects.filter(key="meter.defaults").update(value={"document_read_hours": 2.0})
+    late = make_item(issuer=district["dept_a"], body="字" * 2000, title="三")
+    assert stored(late) == (1.2, False)
+    tariffs = meter_params()
+    assert figures.refresh(tariffs) == 3  # what a read would otherwise compute from the columns
+    monkeypatch.setattr(figures, "TARIFF_RECHECK_SECONDS", 0.0)
+    assert stored(make_item(issuer=district["dept_a"], body="字" * 2000, title="四")) == (2.2, True)
+    assert stored(first) == (2.2, True)
