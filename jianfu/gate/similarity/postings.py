@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import connection
 
-from jianfu.gate.similarity.sql import insert, marks
+from jianfu.gate.similarity.sql import fetch, insert, marks
 from jianfu.gate.similarity.text import sorted_unique
 
 # Rows in a row table before it is merged into the packed lists. Lookups read
@@ -65,9 +65,7 @@ class Postings:
             f"SELECT ids, 0 FROM {self.lists} WHERE {self.key} IN ({m}) "  # noqa: S608
             f"UNION ALL SELECT NULL, item_id FROM {self.rows} WHERE {self.key} IN ({m})"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*keys, *keys])
-            found = cursor.fetchall()
+        found = fetch(sql, [*keys, *keys], binary=True)
         parts = [_unpack(raw) for raw, _id in found if raw is not None]
         loose = [item_id for raw, item_id in found if raw is None]
         if loose:

