@@ -2,17 +2,18 @@
 aggregates), so a year of a large ledger is never loaded into Python.
 
     aggregate_stats(period, params) -> Stats   (the same figures as stats.compute, no member lists)
-    window_part(window, ...) -> dict            (what the items dated in one window contribute)
+    window_parts(windows, ...) -> [dict]        (what the items dated in each window contribute)
 
-The grouped queries run per month (`window_part`) and each month's part is stored
-(`jianfu.meter.months`, kept current by triggers), so a year adds up ~24 stored parts; a
-period cut inside a month computes its edge months directly. What the parts hold: counts,
-shares' numerators and denominators, the data requests' fields, one-off hours per (unit,
-kind) and (district, kind), campus activities per school, each month's candidates for the
-ranked lists (a period's top N is within its months' top N), and for recurring items (apps,
-recurring data requests), whose hours fall into later windows, their hours per occurrence
-per (district | unit, kind, date, ends_on, frequency), each group's top items and the apps'
-(date, ends_on, issued) counts: `hours.occurrences` of each group is applied when read.
+The grouped queries run per ten days (`window_parts`, a month's stale pieces in one pass) and
+each piece's part is stored (`jianfu.meter.months`, kept current by triggers), so a year adds
+up ~72 stored parts; a period cut inside a piece computes its edge pieces directly. What the
+parts hold: counts, shares' numerators and denominators, the data requests' fields, one-off
+hours per (unit, kind) and (district, kind), campus activities per school, each piece's
+candidates for the ranked lists (a period's top N is within its pieces' top N), and for
+recurring items (apps, recurring data requests), whose hours fall into later windows, their
+hours per occurrence per (district | unit, kind, date, ends_on, frequency), each group's top
+items and the apps' (date, ends_on, issued) counts: `hours.occurrences` of each group is
+applied when read.
 Everything else (reviews, decisions, bodies, quotas, the channel) is small and goes through
 `stats.compute` as before. `jianfu/meter/tests/test_aggregate.py` checks every figure and
 detail against the Python path on random ledgers, `test_months.py` after every write path.
@@ -20,6 +21,7 @@ detail against the Python path on random ledgers, `test_months.py` after every w
 
 import datetime as dt
 import heapq
+import itertools
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -34,7 +36,6 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
-    ExpressionWrapper,
     F,
     FloatField,
     Func,
@@ -124,11 +125,9 @@ def _dated(p: Period, prefix: str = "") -> Q:
     return Q(**{prefix + "date__gte": p.start, prefix + "date__lte": p.end})
 
 
-def _once_in(p: Period, prefix: str = "") -> Q:
+def _occurs(prefix: str = "") -> Q:
     """A one-off item occurs in the window holding its date, unless it ended before it began."""
-    return _dated(p, prefix) & (
-        Q(**{prefix + "ends_on__isnull": True}) | Q(**{prefix + "ends_on__gte": F(prefix + "date")})
-    )
+    return Q(**{prefix + "ends_on__isnull": True}) | Q(**{prefix + "ends_on__gte": F(prefix + "date")})
 
 
 def hours_expression(params: dict[str, Any], prefix: str = ""):
@@ -243,7 +242,6 @@ class _Ledger:
 
     def __init__(self, windows: dict[str, Period], tree: UnitTree, params: dict[str, Any], among: Callable[[str], Q]):
         self.windows, self.tree, self.params, self.among = windows, tree, params, among
-        self.period = next(iter(windows.values()))
         issuers_by_district: dict[int, list[int]] = defaultdict(list)
         for pk, kind in tree.kind.items():
             if kind in ISSUER_KINDS:
@@ -310,42 +308,40 @@ class _Ledger:
             default=Value(2),
             output_field=IntegerField(),
         )
-        flags = {f"w{i}": _flag(_dated(p)) for i, p in enumerate(self.windows.values())}
         rows = (
             self.items()
             .annotate(
-                **flags,
+                wi=self.which(),
                 doc=only("document", size * Value(2) + _flag(Q(is_policy=True))),
                 video=only("meeting", _flag(Q(mode="video"))),
                 cat=only("inspection", Coalesce(F("category"), Value(""), output_field=CharField())),
             )
             .order_by()
-            .values("kind", *flags, "doc", "video", "cat")
+            .values("kind", "wi", "doc", "video", "cat")
             .annotate(n=Count("id"), minutes=Sum("duration_minutes"), timed=Count("duration_minutes"))
         )
         c: Counter = Counter()
         categories: dict[str, dict[str, int]] = {}
+        names = list(self.windows)
         for r in rows:
             n, kind = r["n"], r["kind"]
-            for i, w in enumerate(self.windows):
-                if not r[f"w{i}"]:
-                    continue
-                c[f"{w}_n_{kind}"] += n
-                if r["doc"] is not None:
-                    c[f"{w}_policy"] += n * (r["doc"] % 2)
-                    c[f"{w}_sized"] += n * (r["doc"] // 2 > 0)
-                    c[f"{w}_short"] += n * (r["doc"] // 2 == 1)
-                if kind == "meeting":
-                    c[f"{w}_minutes"] += r["minutes"] or 0
-                    c[f"{w}_timed"] += r["timed"]
-                    c[f"{w}_video"] += n * (r["video"] or 0)
-                if r["cat"] is not None:
-                    categories.setdefault(r["cat"] or "未分类", dict.fromkeys(self.windows, 0))[w] += n
+            w = names[r["wi"]]
+            c[f"{w}_n_{kind}"] += n
+            if r["doc"] is not None:
+                c[f"{w}_policy"] += n * (r["doc"] % 2)
+                c[f"{w}_sized"] += n * (r["doc"] // 2 > 0)
+                c[f"{w}_short"] += n * (r["doc"] // 2 == 1)
+            if kind == "meeting":
+                c[f"{w}_minutes"] += r["minutes"] or 0
+                c[f"{w}_timed"] += r["timed"]
+                c[f"{w}_video"] += n * (r["video"] or 0)
+            if r["cat"] is not None:
+                categories.setdefault(r["cat"] or "未分类", dict.fromkeys(self.windows, 0))[w] += n
         return c, categories
 
-    def field_counts(self) -> list[tuple[Any, int]]:
-        """(field as stored, times requested) over the data requests dated in the first window."""
-        qs = self.items().filter(Q(kind="data_request") & _dated(self.period)).values("fields")
+    def field_counts(self) -> list[tuple[str, Any, int]]:
+        """(window, field as stored, times requested) over the data requests dated in each window."""
+        qs = self.items().filter(kind="data_request").annotate(wi=self.which()).values("wi", "fields")
         sql, params = qs.query.sql_with_params()
         if connection.vendor == "postgresql":
             elements = (
@@ -355,8 +351,12 @@ class _Ledger:
         else:
             elements = ", json_each(s.fields) AS j"
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT j.value, COUNT(*) FROM ({sql}) s {elements} GROUP BY j.value", params)  # noqa: S608
-            return cursor.fetchall()
+            cursor.execute(
+                f"SELECT s.wi, j.value, COUNT(*) FROM ({sql}) s {elements} GROUP BY s.wi, j.value",  # noqa: S608
+                params,
+            )
+            names = list(self.windows)
+            return [(names[i], value, n) for i, value, n in cursor.fetchall() if i is not None]
 
     def has_field_in(self, stored: list[Any]) -> Q:
         """The data request asks for one of these fields (as stored)."""
@@ -375,26 +375,28 @@ class _Ledger:
     # ----------------------------------------------------------------- burden hours
 
     def _grouped(self, qs: QuerySet, keys: tuple[str, ...], prefix: str = "") -> QuerySet:
-        """Hours per occurrence summed per keys: per window for one-off items, per (kind, date,
-        ends_on, frequency) for recurring ones (their occurrences are the group's); plus the
-        items dated in each window (campus activities per school)."""
+        """Hours per occurrence summed per keys and window (`wi`): for one-off items that occur
+        (`once_h`), and per (kind, date, ends_on, frequency) for recurring ones (`rec_h`: their
+        occurrences are the group's); plus the items dated in the window (campus activities per school)."""
         rec = _recurring(prefix)
 
         def recurring_only(name: str, field) -> Case:
             return Case(When(rec, then=F(prefix + name)), default=None, output_field=field)
 
         positive = Q(h__gt=0)
-        sums = {f"{w}_h": Sum("h", filter=_once_in(p, prefix) & ~rec & positive) for w, p in self.windows.items()}
-        counts = {f"{w}_n": Count("id", filter=_dated(p, prefix)) for w, p in self.windows.items()}
+        once = _occurs(prefix)  # in the window its date is in
         return (
             qs.annotate(
                 rec_date=recurring_only("date", DateField()),
                 rec_ends=recurring_only("ends_on", DateField()),
                 rec_freq=recurring_only("frequency", CharField()),
+                wi=self.which(prefix),
             )
             .order_by()
-            .values(*keys, prefix + "kind", "rec_date", "rec_ends", "rec_freq")
-            .annotate(rec_h=Sum("h", filter=rec & positive), **sums, **counts)
+            .values(*keys, prefix + "kind", "rec_date", "rec_ends", "rec_freq", "wi")
+            .annotate(
+                rec_h=Sum("h", filter=rec & positive), once_h=Sum("h", filter=once & ~rec & positive), n=Count("id")
+            )
         )
 
     def burden(self) -> dict[str, Any]:
@@ -408,31 +410,30 @@ class _Ledger:
         campus: dict[str, Counter] = {w: Counter() for w in self.windows}
         recurring: list[list] = []
 
+        names = list(self.windows)
+
         def add(acc: dict[str, Counter], tag: str, key, r: dict, kind: str) -> None:
             if r["rec_date"] is not None:
                 if r["rec_h"] is not None:
                     group = [kind, r["rec_date"].isoformat(), _iso(r["rec_ends"]), r["rec_freq"] or ""]
                     recurring.append([tag, key[0], *group, r["rec_h"]])
                 return
-            for w in self.windows:
-                # Only hours that occur make an entry (a unit with none is not listed by kind).
-                if r[f"{w}_h"] is not None:
-                    acc[w][key] += r[f"{w}_h"]
+            # Only hours that occur make an entry (a unit with none is not listed by kind).
+            if r["once_h"] is not None:
+                acc[names[r["wi"]]][key] += r["once_h"]
 
         pooled = self.items().filter(targets_all=True).annotate(h=self.hours, district=self.district)
         for r in self._grouped(pooled, ("district",)):
             add(pools, "d", (r["district"], r["kind"]), r, r["kind"])
             if r["kind"] == "campus":
-                for w in self.windows:
-                    for u in _scope_of(tree, r["district"]):
-                        if tree.kind.get(u) == "school":
-                            campus[w][u] += r[f"{w}_n"]
+                for u in _scope_of(tree, r["district"]):
+                    if tree.kind.get(u) == "school":
+                        campus[names[r["wi"]]][u] += r["n"]
         for r in self._grouped(self.targets(), ("unit_id",), "item__"):
             kind = r["item__kind"]
             add(unit_kind, "u", (r["unit_id"], kind), r, kind)
             if kind == "campus" and tree.kind.get(r["unit_id"]) == "school":
-                for w in self.windows:
-                    campus[w][r["unit_id"]] += r[f"{w}_n"]
+                campus[names[r["wi"]]][r["unit_id"]] += r["n"]
         return {"unit_kind": unit_kind, "pools": pools, "campus": campus, "recurring": recurring}
 
     def recurring_top(self, n: int = 10) -> list[list]:
@@ -470,50 +471,58 @@ class _Ledger:
 
     # ----------------------------------------------------------------- lists
 
-    def lists(self, shared_stored: list[Any], n: int = 10) -> dict[str, list[tuple[int, float]]]:
-        """The one-off items with the most hours in the first window, the onsite meetings to hold
-        by video, the data requests to merge: ordered, limited selects in one UNION ALL statement."""
+    def which(self, prefix: str = "") -> Case:
+        """The index of the window an item is dated in (the windows never overlap)."""
+        whens = [When(_dated(p, prefix), then=Value(i)) for i, p in enumerate(self.windows.values())]
+        return Case(*whens, default=None, output_field=IntegerField())
+
+    def lists(self, shared_stored: list[Any], n: int = 10) -> dict[str, dict[str, list[tuple[int, float]]]]:
+        """Per window, the one-off items with the most hours, the onsite meetings to hold by
+        video, the data requests to merge: each ranked per window (ROW_NUMBER), in one UNION
+        ALL statement whatever the number of windows."""
         parts: list[tuple[str, str, list]] = []
-        period = self.period
 
-        def part(tag: str, qs: QuerySet) -> None:
+        def part(tag: str, qs: QuerySet, *order) -> None:
+            rank = Window(RowNumber(), partition_by=[F("wi")], order_by=list(order))
+            limit = {"top": n, "video": 5 * n, "merge": 2 * n}[tag]
+            qs = qs.annotate(rank=rank).filter(rank__lte=limit).values("wi", "id", "v")
             sql, params = qs.query.sql_with_params()
-            parts.append((tag, f"SELECT u.id, u.v FROM ({sql}) u", list(params)))  # noqa: S608
+            parts.append((tag, f"SELECT u.wi, u.id, u.v FROM ({sql}) u", list(params)))  # noqa: S608
 
-        with_hours = self.items().annotate(h=self.hours, scope=self.scope())
+        items = self.items().annotate(wi=self.which())
+        with_hours = items.annotate(h=self.hours, scope=self.scope())
         counted = Q(h__gt=0, scope__gt=0)
-        once = with_hours.filter(~_recurring() & _once_in(period)).filter(counted)
-        part("top", once.annotate(v=F("h") * F("scope")).order_by("-v", "id").values("id", "v")[:n])
+        once = _occurs()  # in the window its date is in
+        top = with_hours.filter(~_recurring() & once).filter(counted).annotate(v=F("h") * F("scope"))
+        part("top", top, F("v").desc(), F("id").asc())
         # Video: ordered by hours to one decimal then id, as the report lists them; a margin of rows
         # covers the rare .x5 that SQL and Python round apart.
-        onsite = with_hours.filter(_dated(period) & Q(kind="meeting", mode="onsite")).annotate(
-            v=Case(When(counted & _once_in(period), then=F("h") * F("scope")), default=_f(0))
+        onsite = with_hours.filter(kind="meeting", mode="onsite").annotate(
+            v=Case(When(counted & once, then=F("h") * F("scope")), default=_f(0))
         )
         video_hint = Exists(
             ReviewFinding.objects.filter(review_id=OuterRef("latest_review_id"), code__in=VIDEO_HINT_CODES)
         )
         onsite = onsite.filter(Q(v__gt=0) | (Q(latest_review_id__isnull=False) & video_hint))
-        part("video", onsite.annotate(r=Rounded(F("v"), 1)).order_by("-r", "-id").values("id", "v")[: n * 5])
+        part("video", onsite.annotate(r=Rounded(F("v"), 1)), F("r").desc(), F("id").desc())
         merge_hint = Exists(
             ReviewFinding.objects.filter(review_id=OuterRef("latest_review_id"), code__in=MERGE_HINT_CODES)
         )
-        requests = self.items().filter(_dated(period) & Q(kind="data_request"))
+        requests = items.filter(kind="data_request")
         requests = requests.filter(self.has_field_in(shared_stored) | (Q(latest_review_id__isnull=False) & merge_hint))
-        # By id, but not along the primary key: that walk would read every item to find a month's few.
-        by_id = ExpressionWrapper(F("id") + Value(0), output_field=IntegerField())
-        part("merge", requests.annotate(v=_f(0), o=by_id).order_by("o").values("id", "v")[: 2 * n])
-        sql = " UNION ALL ".join(f"SELECT '{tag}', x.id, x.v FROM ({body}) x" for tag, body, _ in parts)  # noqa: S608
-        out: dict[str, list[tuple[int, float]]] = {"top": [], "video": [], "merge": []}
+        part("merge", requests.annotate(v=_f(0)), F("id").asc())
+        # Tags are this module's constants.
+        sql = " UNION ALL ".join(f"SELECT '{tag}', x.wi, x.id, x.v FROM ({body}) x" for tag, body, _ in parts)  # noqa: S608
+        names = list(self.windows)
+        out = {w: {"top": [], "video": [], "merge": []} for w in names}
         with connection.cursor() as cursor:
             cursor.execute(sql, [p for _, _, params in parts for p in params])
-            for tag, pk, v in cursor.fetchall():
-                out[tag].append((pk, float(v or 0.0)))
+            for tag, i, pk, v in cursor.fetchall():
+                out[names[i]][tag].append((pk, float(v or 0.0)))
         return out
 
 
 # --------------------------------------------------------------------------- a window's part
-
-PART = "w"  # the window's name in a part's queries
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -531,43 +540,58 @@ def _occurrences(kind: str, date: str, ends_on: str | None, frequency: str, star
     return occurrences(facts, start, end)
 
 
-def window_part(
-    window: Period, tree: UnitTree, params: dict[str, Any], names: set[str], *, whole: bool = True
-) -> dict[str, Any]:
-    """Everything the figures take from the items dated in `window`, as plain JSON: counts,
+def window_parts(
+    windows: list[Period], tree: UnitTree, params: dict[str, Any], names: set[str], *, whole: bool = True
+) -> list[dict[str, Any]]:
+    """Everything the figures take from the items dated in each window, as plain JSON: counts,
     fields, one-off hours per (unit, kind) and (district, kind), campus activities per school,
     the candidates for the ranked lists; and, for the recurring items (whose hours fall in later
     windows too), their hours per occurrence per group, each group's top items and the apps.
-    Stored per month (`months`): a period's figures add up its months' parts (cut edge months
-    computed directly, without the recurring items: those come from whole months) and the
-    recurring groups of every month up to its end."""
-    led = _Ledger({PART: window}, tree, params, lambda prefix: _dated(window, prefix))
+    One set of grouped queries for adjacent windows (a month's ten-day pieces), each figure
+    split by window. Stored per ten days (`months`): a period's figures add up its pieces'
+    parts (cut edge pieces computed directly, without the recurring items: those come from
+    whole pieces) and the recurring groups of every piece up to its end."""
+    named = {f"w{i}": p for i, p in enumerate(windows)}
+    # Adjacent windows: the items are one date range (one index range), split by `_Ledger.which`.
+    assert all(a.end + dt.timedelta(days=1) == b.start for a, b in itertools.pairwise(windows)), windows
+    span = Period("", windows[0].start, windows[-1].end)
+    led = _Ledger(named, tree, params, lambda prefix: _dated(span, prefix))
     c, categories = led.counts()
     fields = led.field_counts()
-    shared_stored = [v for v, _ in fields if str(v).strip() in names]
+    shared_stored = list({str(v): v for _, v, _ in fields if str(v).strip() in names}.values())
     burden = led.burden()
     lists = led.lists(shared_stored)
-    cut = len(PART) + 1
-    part = {
-        "counts": {k[cut:]: v for k, v in c.items() if v},
-        "categories": {cat: v[PART] for cat, v in categories.items()},
-        "fields": sum(n for _, n in fields),
-        "shared": sum(n for v, n in fields if str(v).strip() in names),
-        "unit_kind": [[u, k, h] for (u, k), h in burden["unit_kind"][PART].items()],
-        "pools": [[d, k, h] for (d, k), h in burden["pools"][PART].items()],
-        "campus": [[u, n] for u, n in burden["campus"][PART].items() if n],
-        "top": lists["top"],
-        "video": lists["video"],
-        "merge": [pk for pk, _ in lists["merge"]],
-    }
+    parts: dict[str, dict[str, Any]] = {}
+    for w in named:
+        parts[w] = {
+            "counts": {k[len(w) + 1 :]: v for k, v in c.items() if v and k.startswith(f"{w}_")},
+            "categories": {cat: v[w] for cat, v in categories.items() if v[w]},
+            "fields": sum(n for ww, _, n in fields if ww == w),
+            "shared": sum(n for ww, v, n in fields if ww == w and str(v).strip() in names),
+            "unit_kind": [[u, k, h] for (u, k), h in burden["unit_kind"][w].items()],
+            "pools": [[d, k, h] for (d, k), h in burden["pools"][w].items()],
+            "campus": [[u, n] for u, n in burden["campus"][w].items() if n],
+            "top": lists[w]["top"],
+            "video": lists[w]["video"],
+            "merge": [pk for pk, _ in lists[w]["merge"]],
+        }
     if whole:
-        part.update(
-            recurring=burden["recurring"],
-            recurring_top=led.recurring_top(),
-            apps=led.apps(),
-            quota=[list(r) for r in quota_use(_dated(window))],
-        )
-    return part
+
+        def window_of(day: dt.date | str) -> dict[str, Any]:
+            day = _day(day) if isinstance(day, str) else day
+            return next(parts[w] for w, p in named.items() if p.contains(day))
+
+        for part in parts.values():
+            part.update(recurring=[], recurring_top=[], apps=[], quota=[])
+        for row in burden["recurring"]:
+            window_of(row[3])["recurring"].append(row)
+        for row in led.recurring_top():
+            window_of(row[1])["recurring_top"].append(row)
+        for row in led.apps():
+            window_of(row[0])["apps"].append(row)
+        for i, *row in quota_use(led.among(""), [_dated(p) for p in windows]):
+            parts[f"w{i}"]["quota"].append(row)
+    return list(parts.values())
 
 
 class _Totals:
@@ -670,7 +694,7 @@ def part_context(params: dict[str, Any]) -> tuple[str, Callable[[Period], dict[s
 def _context(params: dict[str, Any], units: list[tuple], names: set[str]):
     tree = UnitTree(units)
     key = months.validity_key(params, units, names)
-    return key, lambda window, whole=True: window_part(window, tree, params, names, whole=whole)
+    return key, lambda windows, whole=True: window_parts(windows, tree, params, names, whole=whole)
 
 
 def _aggregate_stats(period: Period, params: dict[str, Any]) -> tuple[Stats, list]:

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -131,15 +131,15 @@ def _load_items(rows: LedgerRows, period: Period, previous: Period) -> None:
     )
 
 
-def quota_use(among: Q) -> list[tuple]:
-    """(year, issuer_id, kind, n): items approved or issued towards each unit's yearly quota."""
-    return [
-        (r["year"], r["issuer_id"], r["kind"], r["n"])
-        for r in Item.objects.filter(among, status__in=(Status.APPROVED, *COUNTED_STATUSES), is_upper_level=False)
-        .values("year", "issuer_id", "kind")
-        .annotate(n=Count("id"))
-        .order_by()
-    ]
+def quota_use(among: Q, windows: list[Q] | None = None) -> list[tuple]:
+    """(year, issuer_id, kind, n): items approved or issued towards each unit's yearly quota;
+    with `windows`, (index of the first window the item is in, year, issuer_id, kind, n)."""
+    qs = Item.objects.filter(among, status__in=(Status.APPROVED, *COUNTED_STATUSES), is_upper_level=False)
+    keys: tuple[str, ...] = ("year", "issuer_id", "kind")
+    if windows:
+        whens = [When(q, then=Value(i)) for i, q in enumerate(windows)]
+        qs, keys = qs.annotate(wi=Case(*whens, default=None, output_field=IntegerField())), ("wi", *keys)
+    return [(*(r[k] for k in keys), r["n"]) for r in qs.values(*keys).annotate(n=Count("id")).order_by()]
 
 
 def load_rows(period: Period, previous: Period | None = None, *, items: bool = True) -> LedgerRows:

@@ -33,7 +33,7 @@ U = TypeVar("U")
 # this bounds how long a write that bypasses them (raw SQL, a shell) can go unseen.
 CACHE_SECONDS = 300
 
-# (model label, aggregates) read by the fingerprint, besides the month totals' change counter
+# (model label, aggregates) read by the fingerprint, besides the ten-day parts' change counter
 # (months.change_counter: every write of an item, a target link or a review finding, by any
 # path). Counts catch deletions, MAX(id) catches insertions, the audit trail's MAX(id) catches
 # every service edit (the services write an AuditEvent in the same transaction).
