@@ -132,7 +132,7 @@ def load(corpus, today: dt.date, indexer) -> tuple[list[int], float, float]:
         store.index_items(ids)
     t_finish = time.perf_counter() - t0 - t_loop
     refresh_statistics()  # as run_import does after a large import
-    months_refresh()  # ... and the meter's month totals of the months written
+    months_refresh()  # ... and the meter's stored totals of the ten-day pieces written
     t_insert = time.perf_counter() - t0
     print(
         f"load: inserts {t_loop:.1f} s, index finish {t_finish:.1f} s, statistics + months "
@@ -390,7 +390,7 @@ def report_time(rec: Recorder, today: dt.date) -> None:
         "report_year_s",
         median_of_3(),
         "s",
-        note="meter period_stats for the year vs the year before, month totals current, median of 3",
+        note="meter period_stats for the year vs the year before, stored totals current, median of 3",
     )
     # The first computation after an edit recomputes the month the edit touched.
     item = Item.objects.filter(date__year=today.year, status="issued").order_by("-pk").first()
@@ -398,7 +398,7 @@ def report_time(rec: Recorder, today: dt.date) -> None:
         "report_year_after_edit_s",
         median_of_3(lambda k: Item.objects.filter(pk=item.pk).update(estimated_hours=2.0 + k)),
         "s",
-        note="the same, right after one item of the year changed (one month recomputed), median of 3",
+        note="the same, right after one item of the year changed (its ten-day piece recomputed), median of 3",
     )
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -454,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
         "import_items_per_s",
         n / t_insert,
         "items/s",
-        note=f"{t_insert:.1f} s: bulk insert with index rows computed beside it, statistics, month totals",
+        note=f"{t_insert:.1f} s: bulk insert with index rows computed beside it, statistics, stored meter totals",
     )
     rec.add(
         "index_items_per_s",
