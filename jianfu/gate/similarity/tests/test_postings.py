@@ -131,3 +131,21 @@ def test_top_candidates_are_those_with_most_hits_ties_by_smallest_id():
         limit = int(rng.integers(1, 50))
         expected = sorted(zip(ids.tolist(), hits.tolist(), strict=True), key=lambda p: (-p[1], p[0]))[:limit]
         assert _top(ids, hits, limit) == expected
+
+
+def test_binary_reads_return_what_text_reads_return(district, on_commit):
+    # PostgreSQL reads lists, samples and ledger rows in binary format (sql.fetch);
+    # the values must not depend on the format (bytes, ints, dates, text).
+    from jianfu.gate.similarity.sql import fetch
+
+    items, _upper, _body = _ledger(district, on_commit, n=3)
+    postings.BAND.compact()
+    for sql in (
+        "SELECT bucket, ids FROM similarity_bandlist ORDER BY bucket",
+        "SELECT item_id, sig FROM similarity_signature ORDER BY item_id",
+        "SELECT id, kind, title, body, date, issuer_id, is_upper_level FROM ledger_item ORDER BY id",
+    ):
+        text_rows = [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in fetch(sql)]
+        binary_rows = fetch(sql, binary=True)
+        assert binary_rows == text_rows and binary_rows, sql
+    assert any(isinstance(row[1], bytes) for row in fetch("SELECT item_id, sig FROM similarity_signature", binary=True))
