@@ -140,7 +140,7 @@ def _candidates(keys: list[int], min_hits: int) -> list[tuple[int, bytes]]:
     among `keys` (at least `min_hits`), whatever their ledger row says: the
     ledger's rows are wide (the body), so they are read only for the few
     candidates the signatures leave."""
-    ids = [i for i, _hits in _top(*postings.BAND.hits(keys, min_hits), CANDIDATES)]
+    ids = [i for i, _hits in _top(*postings.BAND.hits(keys, min_hits, enough=CANDIDATES), CANDIDATES)]
     if not ids:
         return []
     sql = f"SELECT item_id, sig FROM similarity_signature WHERE item_id IN ({marks(len(ids))})"  # noqa: S608

@@ -149,3 +149,22 @@ def test_binary_reads_return_what_text_reads_return(district, on_commit):
         binary_rows = fetch(sql, binary=True)
         assert binary_rows == text_rows and binary_rows, sql
     assert any(isinstance(row[1], bytes) for row in fetch("SELECT item_id, sig FROM similarity_signature", binary=True))
+
+
+def test_counting_only_the_items_hit_more_often_keeps_the_best():
+    import numpy as np
+
+    from jianfu.gate.similarity.postings import _count
+    from jianfu.gate.similarity.search import _top
+
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        lists = int(rng.integers(1, 12))
+        spread = int(rng.choice([200, 5_000, 10**7]))  # dense (bincount) and sparse (sort) ids
+        ids = np.concatenate(
+            [np.sort(rng.choice(spread, int(rng.integers(0, 150)), replace=False)) for _ in range(lists)]
+        ).astype(np.int32)
+        min_hits, enough = int(rng.integers(1, 3)), int(rng.integers(1, 60))
+        assert _top(*_count(ids, min_hits, enough), enough) == _top(*_count(ids, min_hits), enough)
+        found, hits = _count(ids, min_hits, enough)
+        assert (hits >= min_hits).all()
