@@ -127,6 +127,11 @@ def _whole(piece: str) -> Period:
     return Period(piece, first, piece_end(first))
 
 
+def _current(row: tuple[str, int, str] | None, key: str, version: int) -> bool:
+    """A stored part (key, version, data) still holds for this validity key and piece version."""
+    return bool(row) and row[0] == key and row[1] == version
+
+
 def _runs(pieces_: list[str]) -> list[list[str]]:
     """Sorted pieces in runs of adjacent pieces of one month (each run one date range)."""
     runs: list[list[str]] = []
@@ -161,7 +166,7 @@ def parts(
         version, row = current.get(piece, 0), stored.get(piece)
         if not version:  # never written: no item was ever dated in it
             got[piece] = EMPTY
-        elif row and row[0] == key and row[1] == version:
+        elif _current(row, key, version):
             got[piece] = json.loads(row[2])
         else:
             stale.append(piece)
@@ -206,7 +211,7 @@ def refresh(params: dict[str, Any] | None = None) -> int:
         with transaction.atomic():
             key, compute = part_context(params)
             stored, current = _stored(group), versions(group)
-            stale = [p for p in group if not (stored.get(p) and stored[p][:2] == (key, current.get(p, 0)))]
+            stale = [p for p in group if not _current(stored.get(p), key, current.get(p, 0))]
             computed = [row for _, _, row in _compute_stale(stale, key, current, compute)]
         store(computed)
         done += len(computed)
