@@ -86,13 +86,13 @@ def index_row(item: Item) -> tuple:
     if fields is not None:
         encoder = Item._meta.get_field("fields").encoder
         fields = json.loads(json.dumps(fields, cls=encoder))
-    return (item.pk, item.kind, item.title, item.body, item.is_upper_level, fields)
+    return (item.pk, item.kind, item.title, item.body, item.is_upper_level, fields, item.date)
 
 
 def _reindex(item: Item, *, new: bool = False) -> None:
     """(Re)index the item just written, in its transaction, from the values in hand (`index_row`;
     `new`: just created, no old rows to replace). Only a change of what the index holds
-    (store._ITEM_COLUMNS: kind, title, body, level, fields) calls for it: a status change
+    (store._ITEM_COLUMNS: kind, title, body, level, fields, date's quarter) calls for it: a status change
     leaves the index as it was."""
     gate_index.index_items([item.pk], rows=[index_row(item)], new=new)
 

@@ -25,6 +25,7 @@ class Signature(models.Model):
     sig = models.BinaryField()
     is_upper = models.BooleanField(default=False)
     has_fields = models.BooleanField(default=False)
+    period = models.IntegerField(default=0)  # rows.period_of(date): where its band rows are filed
 
     class Meta:
         verbose_name = "相似度签名"
@@ -32,11 +33,13 @@ class Signature(models.Model):
 
 
 class Band(models.Model):
-    """Posting rows: (posting key, item). The items sharing most of a draft's
-    posting keys are the candidates for NEAR_DUPLICATE (text.posting_keys)."""
+    """Posting rows: (posting key, period of the item's date, item). The items
+    sharing most of a draft's posting keys are the candidates for NEAR_DUPLICATE
+    (text.posting_keys)."""
 
-    pk = models.CompositePrimaryKey("bucket", "item_id")
+    pk = models.CompositePrimaryKey("bucket", "period", "item_id")
     bucket = models.IntegerField()
+    period = models.IntegerField()
     item_id = models.IntegerField()
 
     class Meta:
@@ -45,11 +48,13 @@ class Band(models.Model):
 
 
 class BandList(models.Model):
-    """Merged posting rows: per posting key, the sorted ids of its items as packed
-    little-endian int32 (postings.py: one row read per key instead of one per
-    posting). New postings wait in `Band` until merged."""
+    """Merged posting rows: per posting key and period, the sorted ids of its items
+    as packed little-endian int32 (postings.py: one row read per key and quarter
+    instead of one per posting). New postings wait in `Band` until merged."""
 
-    bucket = models.IntegerField(primary_key=True)
+    pk = models.CompositePrimaryKey("bucket", "period")
+    bucket = models.IntegerField()
+    period = models.IntegerField()
     ids = models.BinaryField()
 
     class Meta:
@@ -62,8 +67,9 @@ class UpperGram(models.Model):
     containment ("以文件落实文件"), which Jaccard banding cannot see when the
     upper document is much longer than the draft."""
 
-    pk = models.CompositePrimaryKey("gram", "item_id")
+    pk = models.CompositePrimaryKey("gram", "period", "item_id")
     gram = models.IntegerField()
+    period = models.IntegerField(default=0)  # always rows.UNDATED: copies are found whatever their age
     item_id = models.IntegerField()
 
     class Meta:
@@ -76,7 +82,9 @@ class UpperGram(models.Model):
 class UpperList(models.Model):
     """Merged `UpperGram` rows: per sampled gram, the packed ids of its documents."""
 
-    gram = models.IntegerField(primary_key=True)
+    pk = models.CompositePrimaryKey("gram", "period")
+    gram = models.IntegerField()
+    period = models.IntegerField(default=0)
     ids = models.BinaryField()
 
     class Meta:

@@ -6,6 +6,12 @@ posting, counting them is a GROUP BY over 90,000 index rows (~50–100 ms); kept
 as one packed array of item ids per key (`<name>list`: key, sorted
 little-endian int32 ids) it is 35 row reads and a counter per id in NumPy (~1 ms).
 
+Every posting is filed under a period (rows.period_of: the calendar quarter
+of the item's date; 0 for undated postings), and both tables are keyed
+(key, period, …): a lookup over a date window reads only its quarters' part
+of each list, so NEAR_DUPLICATE's 12 months (5 quarters) cost the same on a
+ledger of two years or of twenty.
+
 A packed array is rewritten whenever it changes, so new postings go to the row
 table first (`rows`: one b-tree insert each, cheap for a single saved item),
 and are merged into the packed lists in bulk: `jianfu reindex` writes the lists
@@ -48,89 +54,104 @@ def _unpack(raw) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Postings:
-    rows: str  # (key, item_id) primary key: new postings
-    lists: str  # key primary key, ids: merged postings
+    rows: str  # (key, period, item_id) primary key: new postings
+    lists: str  # (key, period) primary key, ids: merged postings
     key: str  # name of the key column in both
 
     # ------------------------------------------------------------------ reads
 
-    def hits(self, keys: Sequence[int], min_hits: int = 1, *, enough: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    def hits(
+        self,
+        keys: Sequence[int],
+        min_hits: int = 1,
+        *,
+        enough: int = 0,
+        periods: tuple[int | None, int | None] = (None, None),
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(item ids ascending, how many of `keys` each is posted under), for the
-        items posted under at least `min_hits` of them; with `enough`, only those
+        items posted under at least `min_hits` of them in the periods from
+        `periods[0]` to `periods[1]` (None: unbounded); with `enough`, only those
         posted under more than `min_hits` when there are at least `enough` of
         them (a caller that keeps the `enough` with most hits loses none)."""
         none = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
         if not keys:
             return none
-        m = marks(len(keys))
+        where, params = self._where(keys, periods)
         sql = (
-            f"SELECT ids, 0 FROM {self.lists} WHERE {self.key} IN ({m}) "  # noqa: S608
-            f"UNION ALL SELECT NULL, item_id FROM {self.rows} WHERE {self.key} IN ({m})"
+            f"SELECT ids, 0 FROM {self.lists} WHERE {where} "  # noqa: S608
+            f"UNION ALL SELECT NULL, item_id FROM {self.rows} WHERE {where}"
         )
-        found = fetch(sql, [*keys, *keys], binary=True)
-        parts = [_unpack(raw) for raw, _id in found if raw is not None]
+        found = fetch(sql, params + params, binary=True)
+        # One buffer for all the lists (a lookup over 5 quarters reads ~250 of them).
+        ids = _unpack(b"".join(raw for raw, _id in found if raw is not None))
         loose = [item_id for raw, item_id in found if raw is None]
         if loose:
-            parts.append(np.array(loose, dtype=_IDS))
-        if not parts:
+            ids = np.concatenate([ids, np.array(loose, dtype=_IDS)])
+        if not ids.size:
             return none
-        return _count(np.concatenate(parts), max(1, min_hits), enough)
+        return _count(ids, max(1, min_hits), enough)
 
-    def pairs(self) -> list[tuple[int, int]]:
-        """Every (key, item id) posted, sorted: for tests and checks, not for queries."""
+    def pairs(self) -> list[tuple[int, int, int]]:
+        """Every (key, period, item id) posted, sorted: for tests and checks, not for queries."""
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {self.key}, item_id FROM {self.rows}")  # noqa: S608
+            cursor.execute(f"SELECT {self.key}, period, item_id FROM {self.rows}")  # noqa: S608
             out = cursor.fetchall()
-            cursor.execute(f"SELECT {self.key}, ids FROM {self.lists}")  # noqa: S608
-            out += [(key, int(i)) for key, raw in cursor.fetchall() for i in _unpack(raw)]
+            cursor.execute(f"SELECT {self.key}, period, ids FROM {self.lists}")  # noqa: S608
+            out += [(key, period, int(i)) for key, period, raw in cursor.fetchall() for i in _unpack(raw)]
         return sorted(out)
 
     # ------------------------------------------------------------------ writes
 
-    def add(self, cursor, pairs: list[tuple[int, int]]) -> None:
-        """New postings (key, item id), sorted by key: into the row table."""
-        insert(cursor, self.rows, f"{self.key}, item_id", pairs)
+    def add(self, cursor, triples: list[tuple[int, int, int]]) -> None:
+        """New postings (key, period, item id), sorted: into the row table."""
+        insert(cursor, self.rows, f"{self.key}, period, item_id", triples)
 
-    def remove(self, cursor, pairs: Iterable[tuple[int, int]]) -> None:
-        """Remove postings (key, item id): every posting of the items concerned."""
-        wanted = set(pairs)
+    def remove(self, cursor, triples: Iterable[tuple[int, int, int]]) -> None:
+        """Remove postings (key, period, item id): every posting of the items concerned."""
+        wanted = set(triples)
         if not wanted:
             return
-        by_item: dict[int, list[int]] = {}
-        for key, item_id in wanted:
-            by_item.setdefault(item_id, []).append(key)
-        gone: set[tuple[int, int]] = set()
-        for item_id, keys in by_item.items():
-            # One statement per item: (key IN …, item_id = …) walks the primary
-            # key; a row-value IN list made SQLite scan the table.
+        by_item: dict[tuple[int, int], list[int]] = {}
+        for key, period, item_id in wanted:
+            by_item.setdefault((item_id, period), []).append(key)
+        gone: set[tuple[int, int, int]] = set()
+        for (item_id, period), keys in by_item.items():
+            # One statement per item: (key IN …, period = …, item_id = …) walks
+            # the primary key; a row-value IN list made SQLite scan the table.
             for start in range(0, len(keys), KEYS_PER_STATEMENT):
                 chunk = keys[start : start + KEYS_PER_STATEMENT]
                 cursor.execute(
                     f"DELETE FROM {self.rows} WHERE {self.key} IN ({marks(len(chunk))}) "  # noqa: S608
-                    f"AND item_id = %s RETURNING {self.key}",
-                    [*chunk, item_id],
+                    f"AND period = %s AND item_id = %s RETURNING {self.key}",
+                    [*chunk, period, item_id],
                 )
-                gone.update((key, item_id) for (key,) in cursor.fetchall())
+                gone.update((key, period, item_id) for (key,) in cursor.fetchall())
         # What was not in the row table may have been merged into a list.
-        merged_keys = sorted({k for k, _i in wanted - gone})
-        if not merged_keys:
+        merged: dict[int, set[int]] = {}
+        for key, period, _item_id in wanted - gone:
+            merged.setdefault(period, set()).add(key)
+        if not merged:
             return
-        drop = np.array(sorted(by_item), dtype=_IDS)
         self._lock(cursor)
-        for key, ids in self._read_lists(cursor, merged_keys).items():
-            kept = ids[~np.isin(ids, drop)]
-            if kept.size == ids.size:
-                continue
-            if kept.size:
-                cursor.execute(f"UPDATE {self.lists} SET ids = %s WHERE {self.key} = %s", [_pack(kept), key])  # noqa: S608
-            else:
-                cursor.execute(f"DELETE FROM {self.lists} WHERE {self.key} = %s", [key])  # noqa: S608
+        for period, keys in merged.items():
+            drop = np.array(sorted(i for i, p in by_item if p == period), dtype=_IDS)
+            for (key, _period), ids in self._read_lists(cursor, sorted(keys), [period]).items():
+                kept = ids[~np.isin(ids, drop)]
+                if kept.size == ids.size:
+                    continue
+                if kept.size:
+                    cursor.execute(
+                        f"UPDATE {self.lists} SET ids = %s WHERE {self.key} = %s AND period = %s",  # noqa: S608
+                        [_pack(kept), key, period],
+                    )
+                else:
+                    cursor.execute(f"DELETE FROM {self.lists} WHERE {self.key} = %s AND period = %s", [key, period])  # noqa: S608
 
-    def load(self, pairs: np.ndarray) -> None:
-        """Merge postings (`combine`d) straight into the packed lists."""
+    def load(self, by_period: dict[int, np.ndarray]) -> None:
+        """Merge postings (per period, `combine`d (key, id) pairs) straight into the packed lists."""
         with connection.cursor() as cursor:
             self._lock(cursor)
-            self._merge(cursor, pairs)
+            self._merge(cursor, by_period)
 
     def delta_size(self, cursor, at_most: int = DELTA_MAX) -> int:
         """Rows in the row table, counted up to `at_most` + 1."""
@@ -141,56 +162,82 @@ class Postings:
         """Move the row table into the packed lists; returns how many postings moved."""
         with connection.cursor() as cursor:
             self._lock(cursor)
-            cursor.execute(f"DELETE FROM {self.rows} RETURNING {self.key}, item_id")  # noqa: S608
+            cursor.execute(f"DELETE FROM {self.rows} RETURNING {self.key}, period, item_id")  # noqa: S608
             moved = cursor.fetchall()
-            self._merge(cursor, combine(moved))
+            self._merge(cursor, by_period(moved))
         return len(moved)
 
     # ------------------------------------------------------------------ helpers
+
+    def _where(self, keys: Sequence[int], periods: tuple[int | None, int | None]) -> tuple[str, list]:
+        where, params = f"{self.key} IN ({marks(len(keys))})", list(keys)
+        low, high = periods
+        if low is not None:
+            where, params = f"{where} AND period >= %s", [*params, low]
+        if high is not None:
+            where, params = f"{where} AND period <= %s", [*params, high]
+        return where, params
 
     def _lock(self, cursor) -> None:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_ID])
 
-    def _read_lists(self, cursor, keys: Sequence[int]) -> dict[int, np.ndarray]:
-        found: dict[int, np.ndarray] = {}
+    def _read_lists(self, cursor, keys: Sequence[int], periods: Sequence[int]) -> dict[tuple[int, int], np.ndarray]:
+        """{(key, period): ids} of these keys in these periods."""
+        found: dict[tuple[int, int], np.ndarray] = {}
         for start in range(0, len(keys), KEYS_PER_STATEMENT):
             chunk = list(keys[start : start + KEYS_PER_STATEMENT])
             cursor.execute(
-                f"SELECT {self.key}, ids FROM {self.lists} WHERE {self.key} IN ({marks(len(chunk))})",  # noqa: S608
-                chunk,
+                f"SELECT {self.key}, period, ids FROM {self.lists} "  # noqa: S608
+                f"WHERE {self.key} IN ({marks(len(chunk))}) AND period IN ({marks(len(periods))})",
+                [*chunk, *periods],
             )
-            found.update((key, _unpack(raw)) for key, raw in cursor.fetchall())
+            found.update(((key, period), _unpack(raw)) for key, period, raw in cursor.fetchall())
         return found
 
-    def _merge(self, cursor, pairs: np.ndarray) -> None:
-        if pairs.size == 0:
+    def _merge(self, cursor, by_period: dict[int, np.ndarray]) -> None:
+        # Each period's (key, id) pairs sorted, as key and id columns.
+        parts: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for period, pairs in by_period.items():
+            if pairs.size:
+                pairs = sorted_unique(pairs)  # by key, then item id
+                parts[period] = ((pairs >> np.uint64(32)).astype(np.int64) - _KEY_OFFSET, _ids_of(pairs))
+        if not parts:
             return
-        pairs = sorted_unique(pairs)  # by key, then item id
-        keys = (pairs >> np.uint64(32)).astype(np.int64) - _KEY_OFFSET
-        packed = (pairs & np.uint64(0xFFFFFFFF)).astype(_IDS).tobytes()
-        del pairs
-        starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
-        bounds = (4 * starts).tolist() + [4 * keys.size]
-        distinct = keys[starts].tolist()
-        del keys
+        distinct = np.unique(np.concatenate([keys for keys, _ids in parts.values()]))
         cursor.execute(f"SELECT 1 FROM {self.lists} LIMIT 1")  # noqa: S608
         empty = cursor.fetchone() is None  # after a rebuild's TRUNCATE: nothing to read back
+        periods = sorted(parts)
         step = KEYS_PER_STATEMENT * 20
-        for lo in range(0, len(distinct), step):
-            hi = min(lo + step, len(distinct))
-            existing = {} if empty else self._read_lists(cursor, distinct[lo:hi])
+        # A range of keys at a time across every period, written in primary-key
+        # order (key, period): the b-tree is filled left to right.
+        for lo in range(0, distinct.size, step):
+            first, last = int(distinct[lo]), int(distinct[min(lo + step, distinct.size) - 1])
+            fresh: list[tuple[int, int, np.ndarray]] = []
+            for period in periods:
+                keys, ids = parts[period]
+                a, b = np.searchsorted(keys, [first, last + 1])
+                if a == b:
+                    continue
+                sub = keys[a:b]
+                starts = np.flatnonzero(np.concatenate([[True], sub[1:] != sub[:-1]]))
+                bounds = (starts + a).tolist() + [int(b)]
+                fresh.extend((int(sub[s]), period, ids[bounds[n] : bounds[n + 1]]) for n, s in enumerate(starts))
+            fresh.sort(key=lambda r: (r[0], r[1]))
+            existing = {} if empty else self._read_lists(cursor, distinct[lo : lo + step].tolist(), periods)
             new_rows, changed = [], []
-            for n in range(lo, hi):
-                fresh = packed[bounds[n] : bounds[n + 1]]  # this key's sorted ids, already packed
-                old = existing.get(distinct[n])
+            for key, period, ids in fresh:
+                old = existing.get((key, period))
                 if old is None:
-                    new_rows.append((distinct[n], fresh))
+                    new_rows.append((key, period, _pack(ids)))
                 else:
-                    changed.append((_pack(np.union1d(old, _unpack(fresh))), distinct[n]))
-            insert(cursor, self.lists, f"{self.key}, ids", new_rows)
+                    changed.append((_pack(np.union1d(old, ids)), key, period))
+            insert(cursor, self.lists, f"{self.key}, period, ids", new_rows)
             if changed:
-                cursor.executemany(f"UPDATE {self.lists} SET ids = %s WHERE {self.key} = %s", changed)  # noqa: S608
+                cursor.executemany(
+                    f"UPDATE {self.lists} SET ids = %s WHERE {self.key} = %s AND period = %s",  # noqa: S608
+                    changed,
+                )
 
 
 _KEY_OFFSET = 2**31
@@ -228,6 +275,17 @@ def combine(pairs) -> np.ndarray:
     then id: half the memory of two int64 columns for a rebuild's millions."""
     arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     return ((arr[:, 0] + _KEY_OFFSET).astype(np.uint64) << np.uint64(32)) | arr[:, 1].astype(np.uint64)
+
+
+def _ids_of(combined: np.ndarray) -> np.ndarray:
+    return (combined & np.uint64(0xFFFFFFFF)).astype(_IDS)
+
+
+def by_period(triples) -> dict[int, np.ndarray]:
+    """(key, period, item id) triples as {period: `combine`d (key, id) pairs}."""
+    arr = np.asarray(triples, dtype=np.int64).reshape(-1, 3)
+    periods = arr[:, 1]
+    return {int(p): combine(arr[periods == p][:, [0, 2]]) for p in np.unique(periods)}
 
 
 BAND = Postings(rows="similarity_band", lists="similarity_bandlist", key="bucket")

@@ -5,8 +5,9 @@
     find_field_overlap(fields, ...)    DATA_REQUEST_OVERLAP  overlap ≥ 0.5
 
 Each is a bounded number of indexed lookups: posting keys (or gram samples,
-or field names) → candidate ids joined to the live ledger for status, date and
-kind → the share in common estimated from the posting hits → exact
+or field names; within the quarters asked about) → candidate ids joined to
+the live ledger for status, date and kind → the share in common estimated
+from the posting hits → exact
 verification on at most a few candidate texts (find_similar only). Nothing
 scans the ledger.
 
@@ -21,7 +22,7 @@ import numpy as np
 
 from jianfu.gate.similarity import postings, store
 from jianfu.gate.similarity import text as T
-from jianfu.gate.similarity.rows import normalise_field
+from jianfu.gate.similarity.rows import normalise_field, period_of
 from jianfu.gate.similarity.sql import fetch, marks
 from jianfu.gate.similarity.text import item_text  # noqa: F401  (re-exported for the gate)
 
@@ -135,12 +136,16 @@ def _top(ids: np.ndarray, hits: np.ndarray, limit: int) -> list[tuple[int, int]]
     return list(zip(ids[order].tolist(), hits[order].tolist(), strict=True))
 
 
-def _candidates(keys: list[int], min_hits: int) -> list[tuple[int, bytes]]:
+def _candidates(
+    keys: list[int], min_hits: int, since: dt.date | None, until: dt.date | None
+) -> list[tuple[int, bytes]]:
     """(item_id, stored signature) of the CANDIDATES items with most postings
-    among `keys` (at least `min_hits`), whatever their ledger row says: the
-    ledger's rows are wide (the body), so they are read only for the few
-    candidates the signatures leave."""
-    ids = [i for i, _hits in _top(*postings.BAND.hits(keys, min_hits, enough=CANDIDATES), CANDIDATES)]
+    among `keys` (at least `min_hits`) filed in the quarters from `since` to
+    `until`, whatever their ledger row says: the ledger's rows are wide (the
+    body), so they are read only for the few candidates the signatures leave."""
+    periods = (None if since is None else period_of(since), None if until is None else period_of(until))
+    hits = postings.BAND.hits(keys, min_hits, enough=CANDIDATES, periods=periods)
+    ids = [i for i, _hits in _top(*hits, CANDIDATES)]
     if not ids:
         return []
     sql = f"SELECT item_id, sig FROM similarity_signature WHERE item_id IN ({marks(len(ids))})"  # noqa: S608
@@ -187,7 +192,7 @@ def find_similar(
     kinds = None if kinds is None else list(kinds)
     if kinds == []:
         return []
-    candidates = _candidates(posts, MIN_HITS if len(posts) >= 2 * QUERY_MIN else 1)
+    candidates = _candidates(posts, MIN_HITS if len(posts) >= 2 * QUERY_MIN else 1, since, until)
     if not candidates:
         return []
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from jianfu.gate.similarity import postings
 from jianfu.gate.similarity import text as T
 from jianfu.gate.similarity.models import IndexState, Signature, StopGram
-from jianfu.gate.similarity.rows import ItemRows, rows_for_batch
+from jianfu.gate.similarity.rows import UNDATED, ItemRows, rows_for_batch
 from jianfu.gate.similarity.sql import fetch, insert, marks
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ INDEX_TABLES = (
     "similarity_upperlist",
     "similarity_fieldname",
 )
-_ITEM_COLUMNS = ("id", "kind", "title", "body", "is_upper_level", "fields")
+_ITEM_COLUMNS = ("id", "kind", "title", "body", "is_upper_level", "fields", "date")
 
 # --------------------------------------------------------------------------- stop grams
 
@@ -111,30 +111,36 @@ def stop_keys(*, fresh: bool = True) -> tuple[int, np.ndarray, np.ndarray]:
 
 def _write(items: list[ItemRows], pending: dict | None = None) -> None:
     """Write these items' index rows; with `pending` (a rebuild), their postings
-    are collected there instead, for `_load` to write as packed lists."""
+    are collected there instead (`collect`), for `_load` to write as packed lists."""
     if not items:
         return
-    band = [(b, it.item_id) for it in items for b in it.buckets]
-    upper = [(g, it.item_id) for it in items for g in it.upper]
+    band = [(b, it.period, it.item_id) for it in items for b in it.buckets]
+    upper = [(g, UNDATED, it.item_id) for it in items for g in it.upper]
     # Sorted by key: inserts walk each primary-key b-tree in order.
     fields = sorted((f, it.item_id) for it in items for f in it.fields)
-    signatures = [(it.item_id, it.digest, it.sig, bool(it.upper), bool(it.fields)) for it in items]
+    signatures = [(it.item_id, it.digest, it.sig, bool(it.upper), bool(it.fields), it.period) for it in items]
     with connection.cursor() as cursor:
         if pending is None:
             postings.BAND.add(cursor, sorted(band))
             postings.UPPER.add(cursor, sorted(upper))
         else:
-            pending[postings.BAND].append(postings.combine(band))
-            pending[postings.UPPER].append(postings.combine(upper))
+            collect(pending, postings.BAND, postings.by_period(band))
+            collect(pending, postings.UPPER, postings.by_period(upper))
         insert(cursor, "similarity_fieldname", "name, item_id", fields)
-        insert(cursor, "similarity_signature", "item_id, digest, sig, is_upper, has_fields", signatures)
+        insert(cursor, "similarity_signature", "item_id, digest, sig, is_upper, has_fields, period", signatures)
+
+
+def collect(pending: dict, table: postings.Postings, by_period: dict[int, np.ndarray]) -> None:
+    """Keep postings ({period: combined pairs}) for `_load`."""
+    for period, pairs in by_period.items():
+        pending[table].setdefault(period, []).append(pairs)
 
 
 def _load(pending: dict) -> None:
-    for table, parts in pending.items():
-        if parts:
-            table.load(np.concatenate(parts))
-            parts.clear()
+    for table, periods in pending.items():
+        if periods:
+            table.load({period: np.concatenate(parts) for period, parts in periods.items()})
+            periods.clear()
 
 
 # A process checks the row tables' size after every CHECK_EVERY items it has
@@ -156,14 +162,19 @@ def _compact_if_due(written: int) -> None:
                 logger.info("相似度索引：%s 的 %d 条新增记录已合并", table.rows, moved)
 
 
-def _erase(signatures: list[tuple[int, bytes, bool, bool]]) -> None:
-    """Delete the index rows of these (item_id, sig, is_upper, has_fields)."""
+def _erase(signatures: list[tuple[int, bytes, bool, bool, int]]) -> None:
+    """Delete the index rows of these (item_id, sig, is_upper, has_fields, period)."""
     if not signatures:
         return
     ids = [s[0] for s in signatures]
     field_ids = [s[0] for s in signatures if s[3]]
-    band = [(b, item_id) for item_id, sig, _u, _f in signatures for b in T.posts_from_bytes(sig)]
-    upper = [(g, item_id) for item_id, sig, is_upper, _f in signatures if is_upper for g in T.upper_from_bytes(sig)]
+    band = [(b, period, item_id) for item_id, sig, _u, _f, period in signatures for b in T.posts_from_bytes(sig)]
+    upper = [
+        (g, UNDATED, item_id)
+        for item_id, sig, is_upper, _f, _p in signatures
+        if is_upper
+        for g in T.upper_from_bytes(sig)
+    ]
     with connection.cursor() as cursor:
         postings.BAND.remove(cursor, band)
         postings.UPPER.remove(cursor, upper)
@@ -180,6 +191,10 @@ def _ledger_rows(ids: Sequence[int]) -> list[tuple]:
 
 
 # --------------------------------------------------------------------------- public writes
+
+
+# What `_erase` needs of an item's signature row.
+_ERASE_COLUMNS = "item_id, sig, is_upper, has_fields, period"
 
 
 def _old_signatures(ids: Sequence[int], columns: str) -> list[tuple]:
@@ -213,15 +228,15 @@ def index_items(
         def batches() -> Iterator[tuple[dict, list[tuple], dict[int, int]]]:
             for start in range(0, len(ids), BATCH):
                 chunk = ids[start : start + BATCH]
-                found = [] if new else _old_signatures(chunk, "item_id, sig, is_upper, has_fields, digest")
+                found = [] if new else _old_signatures(chunk, f"{_ERASE_COLUMNS}, digest")
                 old = {s[0]: s for s in found}
                 ledger = [given[i] for i in chunk] if given is not None else _ledger_rows(chunk)
-                yield old, ledger, {i: s[4] for i, s in old.items()}
+                yield old, ledger, {i: s[5] for i, s in old.items()}
 
         for (old, rows), fresh in _computed(batches(), (stop, common), fingerprint, workers=workers):
             seen = {row[0] for row in rows}
             recomputed = {r.item_id for r in fresh}
-            _erase([s[:4] for i, s in old.items() if i not in seen or i in recomputed])
+            _erase([s[:5] for i, s in old.items() if i not in seen or i in recomputed])
             _write(fresh)
             changed += len(fresh) + sum(1 for i in old if i not in seen)
         _compact_if_due(changed)
@@ -235,12 +250,12 @@ def remove_items(item_ids: Iterable[int]) -> None:
     with transaction.atomic():
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
-            _erase(_old_signatures(chunk, "item_id, sig, is_upper, has_fields"))
+            _erase(_old_signatures(chunk, _ERASE_COLUMNS))
 
 
 def measure_stop_grams(sample_size: int = SAMPLE_SIZE) -> tuple[np.ndarray, np.ndarray, int]:
-    """(stop grams, common grams, items sampled): grams found in ≥ STOP_DF, resp. in
-    ≥ COMMON_DF and < STOP_DF, of an evenly spaced sample of the ledger."""
+    """(stop grams, common grams, items sampled) of an evenly spaced sample of the ledger
+    (`measure_texts`)."""
     from jianfu.ledger.models import Item
 
     ids = list(Item.objects.order_by("pk").values_list("pk", flat=True))
@@ -248,23 +263,73 @@ def measure_stop_grams(sample_size: int = SAMPLE_SIZE) -> tuple[np.ndarray, np.n
         return _NONE, _NONE, len(ids)
     step = max(1, len(ids) // sample_size)
     sample = ids[::step][:sample_size]
-    per_doc = []
-    for start in range(0, len(sample), BATCH):
-        for row in _ledger_rows(sample[start : start + BATCH]):
-            per_doc.append(T.shingles(T.item_text(row[2], row[3]), T.BUILTIN_STOP_KEYS))
+    texts = (
+        T.item_text(row[2], row[3])
+        for start in range(0, len(sample), BATCH)
+        for row in _ledger_rows(sample[start : start + BATCH])
+    )
+    return measure_texts(texts)
+
+
+def measure_texts(texts: Iterable[str]) -> tuple[np.ndarray, np.ndarray, int]:
+    """(stop grams, common grams, texts read): grams found in ≥ STOP_DF, resp. in
+    ≥ COMMON_DF and < STOP_DF, of these texts; none below MIN_SAMPLE texts."""
+    return stop_and_common([document_frequencies(list(texts))])
+
+
+def document_frequencies(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, int]:
+    """(grams, in how many of the texts each is, texts read); parts of a sample
+    can be counted in worker processes and joined by `stop_and_common`."""
+    per_doc = [T.shingles(text, T.BUILTIN_STOP_KEYS) for text in texts]
     if not per_doc:
-        return _NONE, _NONE, 0
+        return _NONE, np.empty(0, dtype=np.int64), 0
     grams, counts = np.unique(np.concatenate(per_doc), return_counts=True)
+    return grams, counts, len(per_doc)
+
+
+def stop_and_common(parts: Sequence[tuple[np.ndarray, np.ndarray, int]]) -> tuple[np.ndarray, np.ndarray, int]:
+    """`measure_texts` from the `document_frequencies` of the parts of a sample."""
+    total = sum(n for _grams, _counts, n in parts)
+    if total < MIN_SAMPLE:
+        return _NONE, _NONE, total
+    grams, where = np.unique(np.concatenate([g for g, _c, _n in parts]), return_inverse=True)
+    counts = np.bincount(where, weights=np.concatenate([c for _g, c, _n in parts])).astype(np.int64)
 
     def at_least(share: float, below: float) -> np.ndarray:
-        lo, hi = max(2, int(np.ceil(share * len(per_doc)))), below * len(per_doc)
+        lo, hi = max(2, int(np.ceil(share * total))), below * total
         picked = (counts >= lo) & (counts < hi)
         found, n = grams[picked], counts[picked]
         if found.size > MAX_STOP_GRAMS:
             found = found[np.argsort(-n, kind="stable")[:MAX_STOP_GRAMS]]
         return np.sort(found)
 
-    return at_least(STOP_DF, np.inf), at_least(COMMON_DF, STOP_DF), len(per_doc)
+    return at_least(STOP_DF, np.inf), at_least(COMMON_DF, STOP_DF), total
+
+
+def save_stop_grams(stop_grams: np.ndarray, common_grams: np.ndarray, sampled: int) -> None:
+    """Put these stop and common grams in force (in the caller's transaction): the
+    signatures stored before were made with other grams (`jianfu reindex` remakes them)."""
+    with transaction.atomic():
+        StopGram.objects.all().delete()
+        StopGram.objects.bulk_create(
+            [StopGram(gram=int(g)) for g in stop_grams.view(np.int64)]
+            + [StopGram(gram=int(g), common=True) for g in common_grams.view(np.int64)],
+            batch_size=1000,
+        )
+        state, _ = IndexState.objects.select_for_update().get_or_create(pk=1)
+        # A fresh random token, not a counter: a process caching the stop grams
+        # of an earlier build (or of a rolled-back one) must see a change.
+        state.stop_version = _new_token(state.stop_version)
+        state.sampled_items = sampled
+        state.built_at = timezone.now()
+        state.save()
+    forget_stop_keys()
+
+
+def is_measured() -> bool:
+    """Stop and common grams have been measured on this ledger (by `jianfu reindex`,
+    or by the first large import into an empty index)."""
+    return IndexState.objects.filter(pk=1, sampled_items__gt=0).exists()
 
 
 def _new_token(old: int) -> int:
@@ -304,26 +369,13 @@ def rebuild(
             else:
                 for table in INDEX_TABLES:
                     cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-        StopGram.objects.all().delete()
-        StopGram.objects.bulk_create(
-            [StopGram(gram=int(g)) for g in stop_grams.view(np.int64)]
-            + [StopGram(gram=int(g), common=True) for g in common_grams.view(np.int64)],
-            batch_size=1000,
-        )
-        state, _ = IndexState.objects.select_for_update().get_or_create(pk=1)
-        # A fresh random token, not a counter: a process caching the stop grams
-        # of an earlier build (or of a rolled-back one) must see a change.
-        state.stop_version = _new_token(state.stop_version)
-        state.sampled_items = sampled
-        state.built_at = timezone.now()
-        state.save()
-    forget_stop_keys()
+        save_stop_grams(stop_grams, common_grams, sampled)
     fingerprint, stop, common = stop_keys()
     done = 0
     batches = ((None, rows, None) for rows in _ledger_batches(batch))
     # The postings are written once, at the end, as packed lists: until then
     # queries find nothing new (a few seconds at 10^6 items).
-    pending: dict = {table: [] for table in postings.ALL}
+    pending: dict = {table: {} for table in postings.ALL}
     with _large_page_cache():
         for (_old, rows), computed in _computed(batches, (stop, common), fingerprint, workers=workers):
             with transaction.atomic():

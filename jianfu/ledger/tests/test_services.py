@@ -141,7 +141,7 @@ def test_an_index_failure_is_logged_and_the_item_is_still_saved(district, person
     assert Item.objects.filter(pk=item.pk, title=title).exists()
     assert AuditEvent.objects.filter(action="item.create", target_id=str(item.pk)).exists()
     assert not _signed(item)
-    assert item.pk not in {i for _k, i in postings.BAND.pairs()}
+    assert item.pk not in {i for _k, _p, i in postings.BAND.pairs()}
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE similarity_fieldname_gone RENAME TO similarity_fieldname")
     services.update_item(item=item, by=personas["clerk_a"], body=body + "\n请于月底前报送。")

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from jianfu.gate import index
 from jianfu.gate.similarity import postings, store
 from jianfu.gate.similarity.models import IndexState, Signature, StopGram
+from jianfu.gate.similarity.rows import period_of
 from jianfu.gate.similarity.search import analyse, find_field_overlap, find_similar, find_upper_containment, item_text
 from jianfu.gate.similarity.tests.corpus import TOPICS, make_notice
 from jianfu.ledger import services
@@ -23,7 +24,7 @@ def index_rows() -> dict[str, list[tuple]]:
     """Every row of the index, for comparing two builds (postings whether new or merged)."""
     tables = {
         "field": "SELECT name, item_id FROM similarity_fieldname ORDER BY 1, 2",
-        "signature": "SELECT item_id, digest, sig, is_upper, has_fields FROM similarity_signature ORDER BY 1",
+        "signature": "SELECT item_id, digest, sig, is_upper, has_fields, period FROM similarity_signature ORDER BY 1",
     }
     out = {}
     with connection.cursor() as cursor:
@@ -46,7 +47,8 @@ def test_creating_an_item_indexes_it(district, on_commit):
         item = make_item(issuer=district["dept_a"], title=title, body=body)
     assert Signature.objects.filter(item_id=item.pk).exists()
     keys = analyse(item_text(title, body)).posts.view("int32").tolist()
-    assert index_rows()["band"] == sorted((key, item.pk) for key in keys)
+    month = period_of(item.date)
+    assert index_rows()["band"] == sorted((key, month, item.pk) for key in keys)
     assert find_similar(item_text(title, body))[0].id == item.pk
 
 
@@ -72,7 +74,7 @@ def test_editing_a_draft_replaces_its_index_rows(district, personas, on_commit):
     assert find_similar(item_text(old_title, old_body), statuses=drafts, min_similarity=0.6) == []
     assert [m.id for m in find_similar(item_text(new_title, new_body), statuses=drafts)] == [item.pk]
     keys = analyse(item_text(new_title, new_body)).posts.view("int32").tolist()
-    assert [key for key, _id in index_rows()["band"]] == sorted(keys)
+    assert [key for key, _period, _id in index_rows()["band"]] == sorted(keys)
 
 
 def test_deleting_a_draft_removes_its_index_rows(district, personas, on_commit):

@@ -1,10 +1,13 @@
 """Posting lists: new postings in the row table, merged ones packed per key.
 Whichever table a posting is in, lookups, edits and deletions see the same index."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 
 from jianfu.gate.similarity import postings, store
+from jianfu.gate.similarity.rows import period_of
 from jianfu.gate.similarity.search import find_similar, find_upper_containment, item_text
 from jianfu.gate.similarity.tests.corpus import TOPICS, make_notice
 from jianfu.ledger import services
@@ -56,7 +59,7 @@ def test_compaction_moves_every_posting_and_lookups_answer_the_same(district, on
 
 def test_hits_count_merged_and_new_postings_together(district, on_commit):
     items, _upper, _body = _ledger(district, on_commit, n=3)
-    keys = sorted({k for k, _i in postings.BAND.pairs()})
+    keys = sorted({k for k, _p, _i in postings.BAND.pairs()})
     expected = postings.BAND.hits(keys)
     postings.BAND.compact()
     with on_commit():  # a copy of the first item, posted in the row table only
@@ -90,7 +93,7 @@ def test_editing_and_deleting_merged_items_rewrites_their_lists(district, person
         services.delete_item(item=other, by=personas["clerk_a"])
     assert find_similar(item_text(title, body), statuses=drafts, min_similarity=0.6) == []
     # Only the edited draft's new postings are left, in the row table; no list kept an id of either.
-    assert {i for _k, i in postings.BAND.pairs()} == {draft.pk}
+    assert {i for _k, _p, i in postings.BAND.pairs()} == {draft.pk}
     assert table_rows("similarity_bandlist") == 0
 
 
@@ -141,7 +144,7 @@ def test_binary_reads_return_what_text_reads_return(district, on_commit):
     items, _upper, _body = _ledger(district, on_commit, n=3)
     postings.BAND.compact()
     for sql in (
-        "SELECT bucket, ids FROM similarity_bandlist ORDER BY bucket",
+        "SELECT bucket, period, ids FROM similarity_bandlist ORDER BY bucket, period",
         "SELECT item_id, sig FROM similarity_signature ORDER BY item_id",
         "SELECT id, kind, title, body, date, issuer_id, is_upper_level FROM ledger_item ORDER BY id",
     ):
@@ -168,3 +171,63 @@ def test_counting_only_the_items_hit_more_often_keeps_the_best():
         assert _top(*_count(ids, min_hits, enough), enough) == _top(*_count(ids, min_hits), enough)
         found, hits = _count(ids, min_hits, enough)
         assert (hits >= min_hits).all()
+
+
+def _merge_all() -> None:
+    for table in postings.ALL:
+        table.compact()
+
+
+@pytest.mark.parametrize("merged", [False, True], ids=["new", "merged"])
+def test_hits_count_only_the_postings_of_the_months_asked_for(district, on_commit, merged):
+    title, body = make_notice(TOPIC_NAMES[0], seed=1)
+    with on_commit():
+        old = make_item(issuer=district["dept_a"], title=title, body=body, date=dt.date(2024, 3, 31))
+        new = make_item(issuer=district["dept_a"], title=title, body=body, date=dt.date(2025, 6, 1))
+    if merged:
+        _merge_all()
+    keys = sorted({k for k, _p, _i in postings.BAND.pairs()})
+    march, june = period_of(dt.date(2024, 3, 1)), period_of(dt.date(2025, 6, 30))
+    assert {p for _k, p, _i in postings.BAND.pairs()} == {march, june}
+
+    def found(periods):
+        return postings.BAND.hits(keys, periods=periods)[0].tolist()
+
+    assert found((None, None)) == [old.pk, new.pk]
+    assert found((june, None)) == found((march + 1, june)) == [new.pk]
+    assert found((None, march)) == found((march, june - 1)) == [old.pk]
+    assert found((march + 1, june - 1)) == []
+
+
+def test_a_window_is_not_crowded_out_by_older_copies(district, on_commit):
+    # More identical older copies than the candidates a lookup keeps (50, ties
+    # by smallest id): counted over the whole ledger they would take every
+    # place, and the one in the window asked about would be lost.
+    title, body = make_notice(TOPIC_NAMES[2], seed=4)
+    with on_commit():
+        for n in range(55):
+            make_item(issuer=district["dept_a"], title=title, body=body, date=dt.date(2023, 1 + n % 12, 10))
+        recent = make_item(issuer=district["dept_a"], title=title, body=body, date=dt.date(2025, 5, 20))
+    found = find_similar(item_text(title, body), since=dt.date(2025, 1, 1), until=dt.date(2025, 12, 31))
+    assert [m.id for m in found] == [recent.pk]
+    # Without a window the 50 oldest take the places (ties by smallest id).
+    everything = [m.id for m in find_similar(item_text(title, body), limit=100)]
+    assert len(everything) == 50 and recent.pk not in everything
+
+
+@pytest.mark.parametrize("merged", [False, True], ids=["new", "merged"])
+def test_moving_an_item_to_another_month_moves_its_postings(district, personas, on_commit, merged):
+    title, body = make_notice(TOPIC_NAMES[3], seed=2)
+    with on_commit():
+        draft = make_item(issuer=district["dept_a"], title=title, body=body, status="draft", date=dt.date(2025, 1, 10))
+    if merged:
+        _merge_all()
+    with on_commit():
+        services.update_item(item=draft, by=personas["clerk_a"], date=dt.date(2025, 8, 1))
+    assert {p for _k, p, _i in postings.BAND.pairs()} == {period_of(dt.date(2025, 8, 1))}
+    text, drafts = item_text(title, body), ("draft",)
+    assert [m.id for m in find_similar(text, statuses=drafts, since=dt.date(2025, 7, 1))] == [draft.pk]
+    assert find_similar(text, statuses=drafts, since=dt.date(2025, 1, 1), until=dt.date(2025, 1, 31)) == []
+    with on_commit():  # a date in the same month: nothing to rewrite
+        services.update_item(item=draft, by=personas["clerk_a"], date=dt.date(2025, 8, 20))
+    assert store.index_items([draft.pk]) == 0
