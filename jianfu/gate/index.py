@@ -11,8 +11,8 @@ from collections.abc import Iterable
 
 from django.db import DatabaseError, connection
 
+from jianfu.gate.similarity import bulk as bulk_index
 from jianfu.gate.similarity import store
-from jianfu.gate.similarity.bulk import BulkIndexer
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,9 @@ def bulk(count: int):
     """For an import about to create `count` items: a context manager giving a
     `BulkIndexer` (index rows computed in worker processes while the import
     inserts, written in the import's own transaction), or None below BULK_MIN,
-    where the items are indexed on commit by `index_items`."""
+    where the items are indexed on commit by `index_items`. An import of
+    bulk.MEASURE_MIN items or more into a ledger whose stop and common grams were
+    never measured measures them on its first items."""
     if count < BULK_MIN:
         return contextlib.nullcontext()
-    return BulkIndexer()
+    return bulk_index.BulkIndexer(measure=count >= bulk_index.MEASURE_MIN and not store.is_measured())

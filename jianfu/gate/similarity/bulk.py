@@ -16,25 +16,36 @@ from itertools import chain
 import numpy as np
 
 from jianfu.gate.similarity import postings, store
+from jianfu.gate.similarity import text as T
 from jianfu.gate.similarity.rows import ItemRows, rows_for_batch
 
-Batch = tuple[list[ItemRows], np.ndarray]
+Batch = tuple[list[ItemRows], dict[int, np.ndarray]]
 
 
 def _analyse(rows: list[tuple], grams: tuple[np.ndarray, np.ndarray], fingerprint: int) -> Batch:
-    """`rows_for_batch`, with the band postings (~100 per item) packed here as one array:
-    sent back as Python ints, the importing process spent ~10 % of the import's CPU
-    unpickling them and building `combine`'s pairs (measured at 2 x 10^4 items)."""
+    """`rows_for_batch`, with the band postings (~100 per item) packed here as arrays
+    per period (postings.by_period): sent back as Python ints, the importing process
+    spent ~10 % of the import's CPU unpickling them and building `combine`'s pairs
+    (measured at 2 x 10^4 items)."""
     items = rows_for_batch(rows, grams, fingerprint)
     counts = [len(it.buckets) for it in items]
     keys = np.fromiter(chain.from_iterable(it.buckets for it in items), dtype=np.int64, count=sum(counts))
+    periods = np.repeat(np.array([it.period for it in items], dtype=np.int64), counts)
     ids = np.repeat(np.array([it.item_id for it in items], dtype=np.int64), counts)
-    band = postings.combine(np.column_stack((keys, ids)))
+    band = postings.by_period(np.column_stack((keys, periods, ids)))
     return [dataclasses.replace(it, buckets=[]) for it in items], band
 
 
 # Batches submitted per worker and not yet written, at most (a batch is half an insert chunk).
 MAX_PENDING = 4
+# An import of MEASURE_MIN items or more into a ledger whose stop and common
+# grams were never measured measures them on its first MEASURE_ROWS items
+# before indexing any: with the built-in stop phrases alone an item posts ~4×
+# as many keys (the ledger's stock phrases), and writing them was a third of a
+# 10^6-item import. Below that the measurement costs more than it saves (at
+# 10^4 items: 0.6 s of 4 s, the workers waiting for the first rows).
+MEASURE_MIN = 100_000
+MEASURE_ROWS = 2000
 
 
 class BulkIndexer:
@@ -43,13 +54,15 @@ class BulkIndexer:
         with BulkIndexer() as ix:
             for chunk in chunks:
                 insert(chunk)
-                ix.add([(id, kind, title, body, is_upper_level, fields), ...])
+                ix.add([(id, kind, title, body, is_upper_level, fields, date), ...])
             ix.finish()
 
-    Rows are computed with the stop grams in force when it starts; if a
-    `jianfu reindex` changes them before `finish`, the items are indexed anew."""
+    Rows are computed with the stop grams in force when it starts, or, with
+    `measure`, with those measured on its first MEASURE_ROWS items (put in
+    force in the import's transaction); if a `jianfu reindex` changes them
+    before `finish`, the items are indexed anew."""
 
-    def __init__(self, *, workers: int | None = None):
+    def __init__(self, *, workers: int | None = None, measure: bool = False):
         self.fingerprint, stop, common = store.stop_keys()
         self._grams = (stop, common)
         # As many workers as cores (measured at 10^4 on 2 cores: one worker
@@ -69,13 +82,40 @@ class BulkIndexer:
             self._pool.submit(int).result()
         self._workers = workers
         self._pending: list[Future | Batch] = []
-        self._postings: dict = {table: [] for table in store.postings.ALL}
+        self._postings: dict = {table: {} for table in store.postings.ALL}
         self._ids: list[int] = []
+        self._held: list[tuple] | None = [] if measure else None  # rows waiting for the measurement
         self.written = 0
 
     def add(self, rows: list[tuple]) -> None:
-        """Ledger rows (id, kind, title, body, is_upper_level, fields) just inserted."""
+        """Ledger rows (id, kind, title, body, is_upper_level, fields, date) just inserted."""
         self._ids.extend(r[0] for r in rows)
+        if self._held is not None:
+            self._held.extend(rows)
+            if len(self._held) >= MEASURE_ROWS:
+                self._measure()
+            return
+        self._submit(rows)
+
+    def _measure(self) -> None:
+        rows, self._held = self._held or [], None
+        texts = [T.item_text(r[2], r[3]) for r in rows[:MEASURE_ROWS]]
+        if self._pool is None:
+            parts = [store.document_frequencies(texts)]
+        else:  # counted in the workers, which would wait for the measurement anyway
+            step = max(1, -(-len(texts) // self._workers))
+            futures = [
+                self._pool.submit(store.document_frequencies, texts[i : i + step]) for i in range(0, len(texts), step)
+            ]
+            parts = [f.result() for f in futures]
+        stop, common, sampled = store.stop_and_common(parts)
+        if sampled >= store.MIN_SAMPLE:
+            store.save_stop_grams(stop, common, sampled)
+            self.fingerprint, stop, common = store.stop_keys()
+            self._grams = (stop, common)
+        self._submit(rows)
+
+    def _submit(self, rows: list[tuple]) -> None:
         if self._pool is None:
             self._pending.append(_analyse(rows, self._grams, self.fingerprint))
         else:
@@ -91,6 +131,8 @@ class BulkIndexer:
 
     def finish(self) -> int:
         """Write what is left; returns how many items were indexed."""
+        if self._held is not None:
+            self._measure()
         self._drain(block=True)
         if store.stop_keys()[0] != self.fingerprint:
             # A reindex changed the stop grams meanwhile: these rows are stale.
@@ -111,7 +153,7 @@ class BulkIndexer:
             self._pending.pop(0)
             items, band = head
             store._write(items, self._postings)
-            self._postings[postings.BAND].append(band)
+            store.collect(self._postings, postings.BAND, band)
             self.written += len(items)
 
     def __enter__(self) -> "BulkIndexer":

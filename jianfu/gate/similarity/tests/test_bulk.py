@@ -87,3 +87,74 @@ def test_the_workers_falling_behind_hold_the_inserts_back(district, monkeypatch)
         assert ix.finish() == 12
     assert index_rows()["signature"] == incremental["signature"]
     assert sorted(index_rows()["band"]) == sorted(incremental["band"])
+
+
+@pytest.fixture
+def measured_on_import(monkeypatch, small_bulk):
+    monkeypatch.setattr(bulk, "MEASURE_ROWS", 20)
+    monkeypatch.setattr(bulk, "MEASURE_MIN", 20)
+    monkeypatch.setattr(store, "MIN_SAMPLE", 10)
+
+
+def _stop_grams() -> set[tuple[int, bool]]:
+    from jianfu.gate.similarity.models import StopGram
+
+    return set(StopGram.objects.values_list("gram", "common"))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_first_import_into_an_unmeasured_ledger_measures_the_stop_grams_on_its_first_items(
+    district, measured_on_import, django_capture_on_commit_callbacks, monkeypatch, workers
+):
+    monkeypatch.setattr(store, "default_workers", lambda: workers)
+    assert not store.is_measured()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = run_import("items", notices_file(24), filename="items.csv")
+    assert result.ok and result.created == 24
+    first = Item.objects.order_by("pk")[:20]
+    stop, common, sampled = store.measure_texts(item_text(i.title, i.body) for i in first)
+    assert store.is_measured() and sampled == 20
+    assert _stop_grams() == {(int(g), False) for g in stop.view("int64")} | {
+        (int(g), True) for g in common.view("int64")
+    }
+    assert _stop_grams()  # the notices share their stock phrases
+    # Every item was indexed with the measured grams: indexing them again changes nothing.
+    imported = index_rows()
+    ids = list(Item.objects.values_list("pk", flat=True))
+    assert store.index_items(ids) == 0
+    store.remove_items(ids)
+    store.index_items(ids)
+    assert index_rows() == imported
+    # A later import keeps them.
+    before = _stop_grams()
+    assert store.is_measured()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_import("items", notices_file(22), filename="more.csv").ok
+    assert _stop_grams() == before
+
+
+def test_a_dry_run_rolls_the_measured_stop_grams_back_too(district, measured_on_import):
+    result = run_import("items", notices_file(24), filename="items.csv", dry_run=True)
+    assert result.ok and result.created == 24
+    assert not store.is_measured() and _stop_grams() == set()
+
+
+def test_a_smaller_import_does_not_measure(district, measured_on_import, monkeypatch):
+    monkeypatch.setattr(bulk, "MEASURE_MIN", 25)
+    assert run_import("items", notices_file(24), filename="items.csv").ok
+    assert not store.is_measured() and _stop_grams() == set()
+
+
+def test_stop_grams_counted_in_parts_are_those_counted_at_once(monkeypatch):
+    monkeypatch.setattr(store, "MIN_SAMPLE", 10)
+    texts = [item_text(*make_notice(topic, seed=k)) for k in range(3) for topic in TOPICS]
+    stop, common, n = store.measure_texts(texts)
+    assert n == len(texts) and stop.size and common.size
+    parts = [
+        store.document_frequencies(texts[:7]),
+        store.document_frequencies(texts[7:]),
+        store.document_frequencies([]),
+    ]
+    joined = store.stop_and_common(parts)
+    assert joined[0].tolist() == stop.tolist() and joined[1].tolist() == common.tolist() and joined[2] == n
+    assert store.stop_and_common(parts[:1])[:2] == (store._NONE, store._NONE)  # 7 texts: too few
