@@ -6,16 +6,17 @@
 # Hand-written like 0001: on SQLite the row tables are WITHOUT ROWID (each table
 # is its primary-key index), the list tables not (their rows of packed ids are
 # too large for an index b-tree: reading a lookup's ~250 of them took twice as
-# long); on PostgreSQL the packed lists are stored uncompressed (0003). The
-# model state is the ordinary Django one.
+# long); on PostgreSQL the packed lists are stored uncompressed (0003) and kept
+# in their row up to a page. The model state is the ordinary Django one.
 
 from django.db import migrations, models
 
+_KEYED = "{key} integer NOT NULL, period integer NOT NULL"
 POSTING_TABLES = [
-    ("similarity_band", "bucket integer NOT NULL, period integer NOT NULL, item_id integer NOT NULL", "bucket, period, item_id"),
-    ("similarity_uppergram", "gram integer NOT NULL, period integer NOT NULL, item_id integer NOT NULL", "gram, period, item_id"),
-    ("similarity_bandlist", "bucket integer NOT NULL, period integer NOT NULL, ids {blob} NOT NULL", "bucket, period"),
-    ("similarity_upperlist", "gram integer NOT NULL, period integer NOT NULL, ids {blob} NOT NULL", "gram, period"),
+    ("similarity_band", _KEYED.format(key="bucket") + ", item_id integer NOT NULL", "bucket, period, item_id"),
+    ("similarity_uppergram", _KEYED.format(key="gram") + ", item_id integer NOT NULL", "gram, period, item_id"),
+    ("similarity_bandlist", _KEYED.format(key="bucket") + ", ids {blob} NOT NULL", "bucket, period"),
+    ("similarity_upperlist", _KEYED.format(key="gram") + ", ids {blob} NOT NULL", "gram, period"),
 ]
 OLD_TABLES = {
     "similarity_band": ("bucket integer NOT NULL, item_id integer NOT NULL", "bucket, item_id"),
@@ -40,6 +41,10 @@ def _create(schema_editor, tables) -> None:
         schema_editor.execute(f"CREATE TABLE {table} ({columns.format(blob=blob)}, PRIMARY KEY ({key})){suffix}")
         if vendor == "postgresql" and lists:
             schema_editor.execute(f"ALTER TABLE {table} ALTER COLUMN ids SET STORAGE EXTERNAL")
+            # A quarter's list is ~2.3 KB at 10^6 items: kept in the row up to a
+            # page (8160 B) instead of TOASTed from 2 KB on, a lookup's ~250
+            # list reads took 1.2 ms instead of 1.6 (measured on the bench's lists).
+            schema_editor.execute(f"ALTER TABLE {table} SET (toast_tuple_target = 8160)")
 
 
 def forwards(apps, schema_editor):
