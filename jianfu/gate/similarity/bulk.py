@@ -103,10 +103,7 @@ class BulkIndexer:
         if self._pool is None:
             parts = [store.document_frequencies(texts)]
         else:  # counted in the workers, which would wait for the measurement anyway
-            step = max(1, -(-len(texts) // self._workers))
-            futures = [
-                self._pool.submit(store.document_frequencies, texts[i : i + step]) for i in range(0, len(texts), step)
-            ]
+            futures = [self._pool.submit(store.document_frequencies, part) for part in self._shares(texts)]
             parts = [f.result() for f in futures]
         stop, common, sampled = store.stop_and_common(parts)
         if sampled >= store.MIN_SAMPLE:
@@ -119,15 +116,19 @@ class BulkIndexer:
         if self._pool is None:
             self._pending.append(_analyse(rows, self._grams, self.fingerprint))
         else:
-            step = max(1, -(-len(rows) // self._workers))
-            for i in range(0, len(rows), step):
-                self._pending.append(self._pool.submit(_analyse, rows[i : i + step], self._grams, self.fingerprint))
+            for part in self._shares(rows):
+                self._pending.append(self._pool.submit(_analyse, part, self._grams, self.fingerprint))
         self._drain(block=False)
         # Backpressure: when the workers fall behind the inserts (a busy machine), wait for
         # them rather than queue the rest of the import's texts (a 10^6-item import under
         # load grew to 15 GB before this bound).
         while len(self._pending) > MAX_PENDING * self._workers:
             self._drain(block=True, upto=1)
+
+    def _shares(self, seq: list) -> list[list]:
+        """`seq` cut into one part per worker."""
+        step = max(1, -(-len(seq) // self._workers))
+        return [seq[i : i + step] for i in range(0, len(seq), step)]
 
     def finish(self) -> int:
         """Write what is left; returns how many items were indexed."""
