@@ -9,7 +9,7 @@ SIZE ?=
 
 .PHONY: demo test lint format bench setup assets migrate clean screenshots
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml setup.py requirements.lock jianfu/gate/similarity/_hits.c
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --disable-pip-version-check -q -c requirements.lock -e ".[dev]"
@@ -52,4 +52,4 @@ screenshots: setup
 	JIANFU_TESTING=1 JIANFU_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/pytest -m browser jianfu/web/tests/test_browser.py
 
 clean:
-	rm -rf $(VENV) node_modules jianfu/web/static/vendor
+	rm -rf $(VENV) node_modules jianfu/web/static/vendor jianfu/gate/similarity/_hits*.so

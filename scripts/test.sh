@@ -23,6 +23,11 @@ $BIN/ruff format --check .
 banner "migrations are complete"
 $BIN/jianfu makemigrations --check --dry-run
 
+# The similarity lookup's compiled counter (setup.py; needs a C compiler at install).
+if ! $BIN/python -c "import jianfu.gate.similarity._hits" 2>/dev/null; then
+  loud_skip "compiled hit counter: not built (install gcc and the Python headers, then make setup); lookups count in NumPy"
+fi
+
 browser_flag=()
 if [ -x "$CHROMIUM" ]; then
   export JIANFU_CHROMIUM="$CHROMIUM"

@@ -173,6 +173,32 @@ def test_counting_only_the_items_hit_more_often_keeps_the_best():
         assert (hits >= min_hits).all()
 
 
+@pytest.mark.skipif(postings._hits is None, reason="the compiled counter was not built (no C compiler)")
+def test_the_compiled_counter_counts_as_numpy_does():
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        lists = int(rng.integers(1, 12))
+        spread = int(rng.choice([200, 5_000, 10**7]))
+        ids = np.concatenate(
+            [np.sort(rng.choice(spread, int(rng.integers(0, 150)), replace=False)) for _ in range(lists)]
+        ).astype(np.int32)
+        if not ids.size:
+            continue
+        min_hits, enough = int(rng.integers(1, 4)), int(rng.choice([0, 1, 20, 60]))
+        found, hits = postings._count(ids, min_hits, enough)
+        expected_found, expected_hits = postings._count_numpy(ids, min_hits, enough)
+        assert found.tolist() == expected_found.tolist()
+        assert hits.tolist() == expected_hits.tolist()
+    # Counters touched by one lookup are reset for the next.
+    once = postings._count(np.array([7, 7, 7, 9], dtype=np.int32), 1)
+    assert [a.tolist() for a in once] == [[7, 9], [3, 1]]
+    assert [a.tolist() for a in postings._count(np.array([7, 9], dtype=np.int32), 1)] == [[7, 9], [1, 1]]
+    # Ids too sparse for a counter array are sorted instead.
+    assert postings._hits.count(np.array([1, 10**9], dtype=np.uint32), 1, 0) is None
+
+
 def _merge_all() -> None:
     for table in postings.ALL:
         table.compact()
