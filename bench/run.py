@@ -75,9 +75,8 @@ def load(corpus, today: dt.date, indexer) -> tuple[list[int], float, float]:
     from django.db import transaction
 
     from jianfu.gate.similarity import store
-    from jianfu.ledger.io.items import _insert_items
+    from jianfu.ledger.io.items import _insert_items, new_items
     from jianfu.ledger.io.runner import refresh_statistics
-    from jianfu.ledger.models import Item
     from jianfu.ledger.services import index_row
     from jianfu.meter.months import refresh as months_refresh
     from jianfu.org.models import Unit
@@ -90,35 +89,37 @@ def load(corpus, today: dt.date, indexer) -> tuple[list[int], float, float]:
     batch = 2000
     with indexer as ix:  # a BulkIndexer, or None for a small ledger
         for start in range(0, len(corpus.items), batch):
-            chunk = []
+            rows = []
             for j, s in enumerate(corpus.items[start : start + batch]):
-                item = Item(
-                    kind=s.kind,
-                    title=s.title[:300],
-                    body=s.body,
-                    issuer_id=issuers[(start + j) % len(issuers)],
-                    targets_all=True,
-                    date=s.date,
-                    year=s.date.year,
-                    status=s.status,
-                    is_upper_level=s.is_upper_level,
-                    chars=len(s.body),
-                    fields=s.fields,
-                    issued_on=s.date if s.status in ("issued", "closed") else None,
-                    estimated_hours=1.0,
-                )
+                values = {
+                    "kind": s.kind,
+                    "title": s.title[:300],
+                    "body": s.body,
+                    "issuer_id": issuers[(start + j) % len(issuers)],
+                    "targets_all": True,
+                    "date": s.date,
+                    "year": s.date.year,
+                    "status": s.status,
+                    "is_upper_level": s.is_upper_level,
+                    "chars": len(s.body),
+                    "fields": s.fields,
+                    "issued_on": s.date if s.status in ("issued", "closed") else None,
+                    "estimated_hours": 1.0,
+                }
                 if s.kind == "meeting":
-                    item.starts_at = dt.datetime.combine(s.date, dt.time(9, 0), tzinfo=dt.UTC)
-                    item.duration_minutes = 60
-                    item.mode = "onsite"
+                    values.update(
+                        starts_at=dt.datetime.combine(s.date, dt.time(9, 0), tzinfo=dt.UTC),
+                        duration_minutes=60,
+                        mode="onsite",
+                    )
                 elif s.kind == "inspection":
-                    item.category = "检查"
-                    item.ends_on = s.date + dt.timedelta(days=5)
+                    values.update(category="检查", ends_on=s.date + dt.timedelta(days=5))
                 elif s.kind == "data_request":
-                    item.frequency = "monthly"
+                    values["frequency"] = "monthly"
                 elif s.kind == "app":
-                    item.platform = "app"
-                chunk.append(item)
+                    values["platform"] = "app"
+                rows.append(values)
+            chunk = new_items(rows)
             with transaction.atomic():
                 _insert_items(chunk)
                 if ix is not None:

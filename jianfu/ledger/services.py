@@ -83,7 +83,9 @@ def index_row(item: Item) -> tuple:
     """The item's row as the similarity index reads it back from the ledger (store._ITEM_COLUMNS),
     from the values just saved; `fields` as the database returns it (JSON)."""
     fields = item.fields
-    if fields is not None:
+    if type(fields) is list and all(type(f) is str for f in fields):
+        fields = list(fields)  # what the JSON round trip gives, without it
+    elif fields is not None:
         encoder = Item._meta.get_field("fields").encoder
         fields = json.loads(json.dumps(fields, cls=encoder))
     return (item.pk, item.kind, item.title, item.body, item.is_upper_level, fields, item.date)

@@ -272,3 +272,55 @@ def test_a_large_import_refreshes_the_planner_statistics(
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Item._meta.db_table])
         assert cursor.fetchone()[0] == Item.objects.count()
+
+
+def test_items_built_positionally_equal_those_built_by_keyword():
+    from jianfu.ledger.io.items import new_items
+
+    def attributes(item):
+        return {f.attname: getattr(item, f.attname) for f in Item._meta.concrete_fields if f.attname != "created_at"}
+
+    values = {
+        "kind": Kind.MEETING,
+        "title": "调度会",
+        "issuer_id": 7,
+        "date": dt.date(2025, 3, 4),
+        "duration_minutes": 60,
+        "created_by_id": None,
+        "fields": ["户籍人口数"],
+    }
+    first, second = new_items([values, {**values, "fields": None}])
+    expected = Item(**values)
+    assert attributes(first) == attributes(expected)
+    assert first._state.adding and first.pk is None
+    # Defaults made anew for each item are not shared between them.
+    assert first.resources == [] and first.resources is not second.resources
+    assert first.created_at is not None and second.fields is None
+    with pytest.raises(KeyError):
+        new_items([{"issuer": 7}])
+
+
+def test_bulk_insert_prepares_repeated_values_once_and_keeps_each_rows_own(district):
+    from jianfu.ledger.io.items import _insert_items, new_items
+
+    issuer = district["dept_a"].pk
+    start = dt.datetime(2025, 3, 4, 9, 0, tzinfo=dt.UTC)
+    base = {"kind": Kind.MEETING, "title": "会", "issuer_id": issuer, "date": dt.date(2025, 3, 4), "year": 2025}
+    rows = [
+        {**base, "starts_at": start, "fields": [], "app_demands": ["photo"], "duration_minutes": 1},
+        {**base, "starts_at": start, "fields": ["户籍人口数"], "app_demands": [], "duration_minutes": 60},
+        {**base, "starts_at": start + dt.timedelta(hours=1), "fields": ["户籍人口数"], "resources": [{"a": 1}]},
+    ]
+    items = new_items(rows)
+    _insert_items(items)
+    stored = list(
+        Item.objects.filter(pk__in=[i.pk for i in items])
+        .order_by("pk")
+        .values_list("starts_at", "fields", "app_demands", "resources", "duration_minutes", "updated_at")
+    )
+    assert [r[:5] for r in stored] == [
+        (start, [], ["photo"], [], 1),
+        (start, ["户籍人口数"], [], [], 60),
+        (start + dt.timedelta(hours=1), ["户籍人口数"], [], [{"a": 1}], None),
+    ]
+    assert len({r[5] for r in stored}) == 1 and stored[0][5] is not None  # one time stamp for the batch
