@@ -73,7 +73,7 @@ class Postings:
         enough: int = 0,
         periods: tuple[int | None, int | None] = (None, None),
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(item ids ascending, how many of `keys` each is posted under), for the
+        """(item ids, in no particular order, how many of `keys` each is posted under), for the
         items posted under at least `min_hits` of them in the periods from
         `periods[0]` to `periods[1]` (None: unbounded); with `enough`, only those
         posted under more than `min_hits` when there are at least `enough` of
@@ -250,7 +250,8 @@ _KEY_OFFSET = 2**31
 
 def _count(ids: np.ndarray, min_hits: int, enough: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Occurrences per id, for ids occurring at least `min_hits` times (more than
-    `min_hits` if `enough` of them do: see `hits`), ids ascending.
+    `min_hits` if `enough` of them do: see `hits`), ids in no particular order
+    (sorting the ~50,000 a 3,000-字 draft finds at 10^6 items cost ~5 % of the gate).
 
     Compiled (`_hits.c`): a counter array kept between lookups, of which only
     the counters touched are read and reset, so the cost follows the postings
@@ -260,9 +261,11 @@ def _count(ids: np.ndarray, min_hits: int, enough: int = 0) -> tuple[np.ndarray,
     if ids.size == 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     if _hits is not None:
-        raw = _hits.count(np.ascontiguousarray(ids, dtype=np.uint32), max(1, min_hits), max(0, enough))
+        # The stored ids are int32: read as uint32 without a copy.
+        unsigned = ids.view(np.uint32) if ids.dtype == _IDS else ids.astype(np.uint32)
+        raw = _hits.count(np.ascontiguousarray(unsigned), max(1, min_hits), max(0, enough))
         if raw is not None:
-            packed = np.sort(np.frombuffer(raw, dtype=np.uint64))  # (id << 32) | hits
+            packed = np.frombuffer(raw, dtype=np.uint64)  # (id << 32) | hits
             return (packed >> np.uint64(32)).astype(np.int64), (packed & np.uint64(0xFFFFFFFF)).astype(np.int64)
     return _count_numpy(ids, min_hits, enough)
 

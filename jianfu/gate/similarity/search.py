@@ -119,7 +119,7 @@ def _ranked(table: str, column: str, keys: list, where: list[str], params: list,
 
 
 def _top(ids: np.ndarray, hits: np.ndarray, limit: int) -> list[tuple[int, int]]:
-    """(id, hits) of the `limit` ids (ascending in `ids`) with most hits, most
+    """(id, hits) of the `limit` ids (distinct, in any order) with most hits, most
     first, ties by id."""
     if ids.size > limit:
         # Hits are small counts, so the limit-th best comes from their
@@ -129,7 +129,10 @@ def _top(ids: np.ndarray, hits: np.ndarray, limit: int) -> list[tuple[int, int]]
         at_least = np.cumsum(np.bincount(hits)[::-1])[::-1]  # [v]: how many have ≥ v hits
         cut = int(np.flatnonzero(at_least >= limit)[-1])
         above = np.flatnonzero(hits > cut)
-        tied = np.flatnonzero(hits == cut)[: limit - above.size]
+        tied = np.flatnonzero(hits == cut)
+        wanted = limit - above.size
+        if tied.size > wanted:
+            tied = tied[np.argpartition(ids[tied], wanted - 1)[:wanted]] if wanted else tied[:0]
         keep = np.concatenate([above, tied])
         ids, hits = ids[keep], hits[keep]
     order = np.lexsort((ids, -hits))
