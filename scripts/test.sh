@@ -25,7 +25,7 @@ $BIN/jianfu makemigrations --check --dry-run
 
 # The similarity lookup's compiled counter (setup.py; needs a C compiler at install).
 if ! $BIN/python -c "import jianfu.gate.similarity._hits" 2>/dev/null; then
-  loud_skip "compiled hit counter: not built (install gcc and the Python headers, then make setup); lookups count in NumPy"
+  loud_skip "compiled hit counter: not built (install gcc and the Python headers, then rm .venv/.installed && make setup); lookups count in NumPy"
 fi
 
 browser_flag=()
