@@ -256,8 +256,8 @@ def _count(ids: np.ndarray, min_hits: int, enough: int = 0) -> tuple[np.ndarray,
     Compiled (`_hits.c`): a counter array kept between lookups, of which only
     the counters touched are read and reset, so the cost follows the postings
     read, not the ledger's size (NumPy's bincount allocates, zeroes and scans a
-    counter per possible id: at 10^6 items ~2 ms of a lookup that read 150,000
-    postings, against ~1 ms). The NumPy path gives the same result."""
+    counter per possible id: 3.3 against 1.4 ms for 150,000 postings over 10^6
+    ids, measured on one machine). The NumPy path gives the same result."""
     if ids.size == 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     if _hits is not None:
